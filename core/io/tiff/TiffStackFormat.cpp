@@ -1,0 +1,18 @@
+// PLACEHOLDER: replaced by the real implementation.
+#include "core/io/BuiltinFormats.h"
+#include "core/util/Error.h"
+
+namespace cisterna {
+namespace {
+class TiffStackFormat final : public VolumeFormat {
+public:
+    std::string name() const override { return "TiffStackFormat"; }
+    std::string description() const override { return "not yet implemented"; }
+    std::vector<std::string> extensions() const override { return {".TiffStackFormat-none"}; }
+    VolumeInfo info(const VolumePath& p) const override { throw FormatError(p.display(), "not implemented"); }
+    Volume read(const VolumePath& p, const ReadOptions&) const override { throw FormatError(p.display(), "not implemented"); }
+    void write(const VolumePath& p, const Volume&, const WriteOptions&) const override { throw FormatError(p.display(), "not implemented"); }
+};
+} // namespace
+std::shared_ptr<VolumeFormat> makeTiffStackFormat() { return std::make_shared<TiffStackFormat>(); }
+} // namespace cisterna

@@ -1,0 +1,85 @@
+#include "core/volume/Geometry.h"
+
+#include "core/util/Error.h"
+#include "core/util/Text.h"
+
+#include <cstdio>
+#include <sstream>
+
+namespace cisterna {
+namespace {
+
+std::int64_t parseInteger(const std::string& text, const std::string& whole) {
+    try {
+        std::size_t used = 0;
+        const long long v = std::stoll(text, &used);
+        if (used != text.size())
+            throw std::invalid_argument(text);
+        return v;
+    } catch (const std::exception&) {
+        throw InvalidArgument("'" + whole + "' is not a crop of the form z0:z1,y0:y1,x0:x1");
+    }
+}
+
+} // namespace
+
+std::string toString(const Shape3& s) {
+    std::ostringstream out;
+    out << s.z << " x " << s.y << " x " << s.x << " (z, y, x)";
+    return out.str();
+}
+
+std::string toString(const Vec3d& v) {
+    char buffer[96];
+    std::snprintf(buffer, sizeof buffer, "(%g, %g, %g)", v.z, v.y, v.x);
+    return buffer;
+}
+
+std::string toString(const Box3& b) {
+    std::ostringstream out;
+    const Index3 e = b.end();
+    out << "z " << b.begin.z << ":" << e.z << ", y " << b.begin.y << ":" << e.y << ", x "
+        << b.begin.x << ":" << e.x;
+    return out.str();
+}
+
+Box3 parseBox(const std::string& text, const Shape3& shape) {
+    const auto parts = split(text, ',');
+    if (parts.size() != 3)
+        throw InvalidArgument("'" + text + "' is not a crop of the form z0:z1,y0:y1,x0:x1");
+    const std::int64_t extents[3] = {shape.z, shape.y, shape.x};
+    std::int64_t begin[3], end[3];
+    for (int axis = 0; axis < 3; ++axis) {
+        const auto bounds = split(parts[axis], ':');
+        if (bounds.size() != 2)
+            throw InvalidArgument("'" + text + "' is not a crop of the form z0:z1,y0:y1,x0:x1");
+        begin[axis] = bounds[0].empty() ? 0 : parseInteger(bounds[0], text);
+        end[axis] = bounds[1].empty() ? extents[axis] : parseInteger(bounds[1], text);
+        if (begin[axis] < 0 || end[axis] > extents[axis] || begin[axis] >= end[axis])
+            throw InvalidArgument("crop '" + text + "' does not fit in a volume of shape " +
+                                  toString(shape));
+    }
+    return Box3{{begin[0], begin[1], begin[2]},
+                {end[0] - begin[0], end[1] - begin[1], end[2] - begin[2]}};
+}
+
+Vec3d parseVec3d(const std::string& text) {
+    const auto parts = split(text, ',');
+    if (parts.size() != 1 && parts.size() != 3)
+        throw InvalidArgument("'" + text + "' is neither one number nor three (z,y,x)");
+    double values[3];
+    for (std::size_t i = 0; i < 3; ++i) {
+        const std::string& p = parts[parts.size() == 1 ? 0 : i];
+        try {
+            std::size_t used = 0;
+            values[i] = std::stod(p, &used);
+            if (used != p.size())
+                throw std::invalid_argument(p);
+        } catch (const std::exception&) {
+            throw InvalidArgument("'" + text + "' is not a number or a list z,y,x of numbers");
+        }
+    }
+    return {values[0], values[1], values[2]};
+}
+
+} // namespace cisterna

@@ -1,0 +1,136 @@
+#include "core/volume/MemoryBudget.h"
+
+#include "core/util/Error.h"
+#include "core/util/Text.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <limits>
+#include <mutex>
+#include <sstream>
+
+namespace cisterna {
+namespace {
+
+std::mutex overrideMutex;
+std::optional<std::uint64_t> limitOverride;
+bool environmentRead = false;
+
+std::optional<std::uint64_t> parseByteSize(const std::string& text) {
+    if (text.empty())
+        return std::nullopt;
+    char* end = nullptr;
+    const double value = std::strtod(text.c_str(), &end);
+    if (end == text.c_str() || value < 0)
+        return std::nullopt;
+    double scale = 1;
+    switch (*end) {
+    case 'k':
+    case 'K':
+        scale = 1024.0;
+        break;
+    case 'm':
+    case 'M':
+        scale = 1024.0 * 1024;
+        break;
+    case 'g':
+    case 'G':
+        scale = 1024.0 * 1024 * 1024;
+        break;
+    case 't':
+    case 'T':
+        scale = 1024.0 * 1024 * 1024 * 1024;
+        break;
+    default:
+        break;
+    }
+    return static_cast<std::uint64_t>(value * scale);
+}
+
+std::optional<std::uint64_t> readMemAvailable() {
+    std::ifstream in("/proc/meminfo");
+    std::string key;
+    std::uint64_t kib = 0;
+    std::string unit;
+    while (in >> key >> kib >> unit)
+        if (key == "MemAvailable:")
+            return kib * 1024;
+    return std::nullopt;
+}
+
+std::optional<std::uint64_t> readNumberFile(const char* path) {
+    std::ifstream in(path);
+    std::string text;
+    if (!(in >> text) || text == "max")
+        return std::nullopt;
+    try {
+        return std::stoull(text);
+    } catch (...) {
+        return std::nullopt;
+    }
+}
+
+std::optional<std::uint64_t> cgroupHeadroom() {
+    // cgroup v2 first, then v1. A container's limit is what the kernel enforces.
+    auto limit = readNumberFile("/sys/fs/cgroup/memory.max");
+    auto usage = readNumberFile("/sys/fs/cgroup/memory.current");
+    if (!limit) {
+        limit = readNumberFile("/sys/fs/cgroup/memory/memory.limit_in_bytes");
+        usage = readNumberFile("/sys/fs/cgroup/memory/memory.usage_in_bytes");
+    }
+    if (!limit || *limit > (std::uint64_t(1) << 60))
+        return std::nullopt;
+    const std::uint64_t used = usage.value_or(0);
+    return used >= *limit ? 0 : *limit - used;
+}
+
+} // namespace
+
+void setMemoryLimitOverride(std::optional<std::uint64_t> bytes) {
+    std::lock_guard<std::mutex> lock(overrideMutex);
+    limitOverride = bytes;
+    environmentRead = true;
+}
+
+std::uint64_t availableMemoryBytes() {
+    {
+        std::lock_guard<std::mutex> lock(overrideMutex);
+        if (!environmentRead) {
+            environmentRead = true;
+            if (const char* env = std::getenv("CISTERNA_MEMORY_LIMIT"))
+                limitOverride = parseByteSize(env);
+        }
+        if (limitOverride)
+            return *limitOverride;
+    }
+    std::uint64_t available = readMemAvailable().value_or(std::numeric_limits<std::uint64_t>::max());
+    if (auto headroom = cgroupHeadroom())
+        available = std::min(available, *headroom);
+    return available;
+}
+
+std::string humanBytesOf(std::uint64_t bytes) { return humanBytes(bytes); }
+
+void requireMemory(std::uint64_t bytes, const std::string& what) {
+    const std::uint64_t available = availableMemoryBytes();
+    if (bytes > available)
+        throw MemoryBudgetError("Not enough memory for the " + what + ": it needs " +
+                                humanBytes(bytes) + " but only " + humanBytes(available) +
+                                " is available.");
+}
+
+std::uint64_t checkedByteCount(const Shape3& shape, std::size_t bytesPerVoxel,
+                               const std::string& what) {
+    if (shape.z < 0 || shape.y < 0 || shape.x < 0)
+        throw InvalidArgument("the " + what + " has a negative extent " + toString(shape));
+    std::uint64_t bytes = bytesPerVoxel;
+    const std::uint64_t limit = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+    for (std::int64_t extent : {shape.z, shape.y, shape.x})
+        if (__builtin_mul_overflow(bytes, static_cast<std::uint64_t>(extent), &bytes) ||
+            bytes > limit)
+            throw MemoryBudgetError("Not enough memory for the " + what + " of shape " +
+                                    toString(shape) + ": it needs more than 8 EiB.");
+    return static_cast<std::uint64_t>(bytes);
+}
+
+} // namespace cisterna

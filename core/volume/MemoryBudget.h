@@ -1,0 +1,30 @@
+#pragma once
+// Checks that something fits in memory before it is allocated, so the user reads
+// "needs 8.0 GiB, 3.1 GiB available" instead of the kernel killing the program.
+#include "core/volume/Geometry.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace cisterna {
+
+// Memory this process may still use: the smaller of the system's MemAvailable and
+// the cgroup limit minus usage, or the override below when set.
+std::uint64_t availableMemoryBytes();
+
+// Tests and users (environment variable CISTERNA_MEMORY_LIMIT, in bytes or with a
+// K/M/G suffix) can pretend to have less memory than the machine has.
+void setMemoryLimitOverride(std::optional<std::uint64_t> bytes);
+
+// Throws MemoryBudgetError if `bytes` for `what` does not fit in what is available.
+void requireMemory(std::uint64_t bytes, const std::string& what);
+
+// Voxel count times bytes per voxel, throwing (rather than wrapping around) when a
+// lying header asks for more than 2^64 bytes or a negative extent.
+std::uint64_t checkedByteCount(const Shape3& shape, std::size_t bytesPerVoxel,
+                               const std::string& what);
+
+std::string humanBytesOf(std::uint64_t bytes);
+
+} // namespace cisterna

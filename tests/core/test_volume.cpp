@@ -1,0 +1,104 @@
+#include "core/util/Error.h"
+#include "core/util/Text.h"
+#include "core/volume/MemoryBudget.h"
+#include "core/volume/Volume.h"
+
+#include <catch2/catch.hpp>
+
+using namespace cisterna;
+
+TEST_CASE("volumes are zero-filled, row-major with x fastest", "[volume]") {
+    Volume v = Volume::allocate(DataType::UInt16, {3, 4, 5});
+    REQUIRE(v.shape() == Shape3{3, 4, 5});
+    REQUIRE(v.isContiguous());
+    REQUIRE(v.byteCount() == 3 * 4 * 5 * 2);
+    auto view = v.view<std::uint16_t>();
+    REQUIRE(view(2, 3, 4) == 0);
+    view(1, 2, 3) = 77;
+    const auto* raw = static_cast<const std::uint16_t*>(v.data());
+    REQUIRE(raw[1 * 20 + 2 * 5 + 3] == 77);
+    REQUIRE(v.valueAt({1, 2, 3}) == 77.0);
+}
+
+TEST_CASE("accessing a volume as the wrong type is an error", "[volume]") {
+    Volume v = Volume::allocate(DataType::Float32, {1, 1, 1});
+    REQUIRE_THROWS_AS(v.view<std::uint8_t>(), InvalidArgument);
+    REQUIRE_THROWS_AS(Volume::allocate(DataType::Float32, {1, 1, 1}, VolumeRole::Label),
+                      InvalidArgument);
+}
+
+TEST_CASE("crops are views that share voxels and shift the origin", "[volume]") {
+    Volume v = Volume::allocate(DataType::UInt8, {4, 6, 8});
+    v.setVoxelSize({30, 5, 5});
+    v.setOrigin({100, 0, 0});
+    Volume c = v.crop({{1, 2, 3}, {2, 3, 4}});
+    REQUIRE(c.shape() == Shape3{2, 3, 4});
+    REQUIRE_FALSE(c.isContiguous());
+    c.view<std::uint8_t>()(0, 0, 0) = 9;
+    REQUIRE(v.view<std::uint8_t>()(1, 2, 3) == 9); // shared, no copy
+    REQUIRE(c.origin() == Vec3d{130, 10, 15});
+    REQUIRE(c.voxelSize() == Vec3d{30, 5, 5});
+
+    Volume copy = c.clone();
+    REQUIRE(copy.isContiguous());
+    copy.view<std::uint8_t>()(0, 0, 0) = 1;
+    REQUIRE(v.view<std::uint8_t>()(1, 2, 3) == 9); // clone is independent
+    REQUIRE(copy.view<std::uint8_t>()(0, 0, 0) == 1);
+
+    Volume nested = c.crop({{1, 1, 1}, {1, 2, 3}});
+    nested.view<std::uint8_t>()(0, 1, 2) = 5;
+    REQUIRE(v.view<std::uint8_t>()(2, 4, 6) == 5);
+    REQUIRE_THROWS_AS(v.crop({{3, 0, 0}, {2, 1, 1}}), InvalidArgument);
+}
+
+TEST_CASE("volumes past 2^31 voxels index with 64 bits", "[volume][large]") {
+    // 2^31 + 2^15 voxels of uint8: about 2 GiB, touched only at a few pages.
+    const Shape3 shape{2, 32768, 32769};
+    REQUIRE(shape.voxelCount() > (std::int64_t(1) << 31));
+    Volume v = Volume::allocate(DataType::UInt8, shape);
+    auto view = v.view<std::uint8_t>();
+    view(1, 32767, 32768) = 200;
+    view(1, 0, 0) = 100;
+    const auto* raw = static_cast<const std::uint8_t*>(v.data());
+    REQUIRE(raw[shape.voxelCount() - 1] == 200);
+    REQUIRE(raw[std::int64_t(32768) * 32769] == 100);
+    Volume tail = v.crop({{1, 32767, 32760}, {1, 1, 9}});
+    REQUIRE(tail.valueAt({0, 0, 8}) == 200.0);
+}
+
+TEST_CASE("the memory budget refuses what does not fit, in one sentence", "[volume][memory]") {
+    setMemoryLimitOverride(std::uint64_t(512) << 10); // pretend we have 512 KiB
+    try {
+        Volume::allocate(DataType::Float32, {64, 64, 64}, VolumeRole::Image, "probability map");
+        FAIL("allocation should have been refused");
+    } catch (const MemoryBudgetError& e) {
+        const std::string msg = e.what();
+        REQUIRE(msg.find("probability map") != std::string::npos);
+        REQUIRE(msg.find("1.0 MiB") != std::string::npos);  // needs 1 MiB of float32 ...
+        REQUIRE(msg.find("512.0 KiB is available") != std::string::npos); // ... vs what is
+    }
+    REQUIRE_NOTHROW(Volume::allocate(DataType::UInt8, {16, 16, 16}));
+    setMemoryLimitOverride(std::nullopt);
+    // A lying header: 10^12 voxels per axis overflows 64 bits and must not wrap.
+    REQUIRE_THROWS_AS(checkedByteCount({1000000000000, 1000000000000, 1000000000000}, 4, "x"),
+                      MemoryBudgetError);
+    REQUIRE_THROWS_AS(Volume::allocate(DataType::UInt8, {100000, 100000, 100000}),
+                      MemoryBudgetError);
+}
+
+TEST_CASE("geometry parsing", "[volume]") {
+    const Box3 b = parseBox("1:3,:,2:", {4, 5, 6});
+    REQUIRE(b == Box3{{1, 0, 2}, {2, 5, 4}});
+    REQUIRE_THROWS_AS(parseBox("0:9,:,:", {4, 5, 6}), InvalidArgument);
+    REQUIRE_THROWS_AS(parseBox("a:b", {4, 5, 6}), InvalidArgument);
+    REQUIRE(parseVec3d("30,4,4") == Vec3d{30, 4, 4});
+    REQUIRE(parseVec3d("8") == Vec3d{8, 8, 8});
+    REQUIRE_THROWS_AS(parseVec3d("8,x"), InvalidArgument);
+}
+
+TEST_CASE("natural sort puts img_2 before img_10", "[util]") {
+    std::vector<std::string> names{"img_10.tif", "img_2.tif", "img_1.tif", "img_02b.tif"};
+    naturalSort(names);
+    REQUIRE(names == std::vector<std::string>{"img_1.tif", "img_2.tif", "img_02b.tif", "img_10.tif"});
+    REQUIRE(humanBytes(1536) == "1.5 KiB");
+}
