@@ -12,15 +12,20 @@ bool VolumeFormat::extensionMatches(const VolumePath& path) const {
     return false;
 }
 
-bool VolumeFormat::canRead(const VolumePath& path) const { return extensionMatches(path); }
-bool VolumeFormat::canWrite(const VolumePath& path) const { return extensionMatches(path); }
+bool VolumeFormat::canRead(const VolumePath& path) const {
+    return extensionMatches(path);
+}
+bool VolumeFormat::canWrite(const VolumePath& path) const {
+    return extensionMatches(path);
+}
 
 Box3 resolveRegion(const VolumePath& path, const Shape3& shape, const ReadOptions& options) {
     if (!options.region)
         return Box3{{0, 0, 0}, shape};
     if (!options.region->fitsIn(shape))
         throw FormatError(path.display(), "the region " + toString(*options.region) +
-                                              " lies outside the array of shape " + toString(shape));
+                                              " lies outside the array of shape " +
+                                              toString(shape));
     return *options.region;
 }
 

@@ -17,9 +17,9 @@ struct VolumeInfo {
     Vec3d voxelSize{1, 1, 1}; // nm
     bool hasVoxelSize = false;
     Vec3d origin{0, 0, 0};
-    std::optional<Shape3> chunkShape;  // for chunked formats
-    std::string compression;           // "raw", "zlib", "gzip", "blosc", ...
-    std::vector<std::string> details;  // e.g. the other levels of a multiscale image
+    std::optional<Shape3> chunkShape; // for chunked formats
+    std::string compression;          // "raw", "zlib", "gzip", "blosc", ...
+    std::vector<std::string> details; // e.g. the other levels of a multiscale image
 };
 
 struct ReadOptions {
@@ -32,8 +32,8 @@ struct WriteOptions {
     // "default", "raw", "zlib", "gzip", "blosc", "lzw" (TIFF): formats reject the
     // ones they cannot write with a clear message.
     std::string compression = "default";
-    int compressionLevel = -1;          // -1: the format's default
-    std::optional<Shape3> chunkShape;   // chunked formats; default picked per format
+    int compressionLevel = -1;           // -1: the format's default
+    std::optional<Shape3> chunkShape;    // chunked formats; default picked per format
     std::string sliceExtension = ".tif"; // slice folders: ".tif" or ".png"
 };
 
@@ -41,8 +41,8 @@ class VolumeFormat {
 public:
     virtual ~VolumeFormat() = default;
 
-    virtual std::string name() const = 0;        // "hdf5", "zarr", "mrc", ...
-    virtual std::string description() const = 0; // one line for `cisterna-cli formats`
+    virtual std::string name() const = 0;                    // "hdf5", "zarr", "mrc", ...
+    virtual std::string description() const = 0;             // one line for `cisterna-cli formats`
     virtual std::vector<std::string> extensions() const = 0; // ".h5", ".hdf5"
 
     // Whether this format recognises the path. The default compares the extension;

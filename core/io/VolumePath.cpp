@@ -40,7 +40,9 @@ std::string volumeExtension(const fs::path& file) {
     return name.substr(dot);
 }
 
-std::string VolumePath::extension() const { return volumeExtension(file); }
+std::string VolumePath::extension() const {
+    return volumeExtension(file);
+}
 
 VolumePath parseVolumePath(const std::string& text) {
     VolumePath result;

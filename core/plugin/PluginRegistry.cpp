@@ -91,9 +91,8 @@ std::shared_ptr<VolumeFormat> PluginRegistry::formatForReading(const VolumePath&
     for (const auto& f : all)
         if (f->canRead(path))
             return f;
-    throw FormatError(path.display(),
-                      "no format reads this file (known: " + knownExtensions(all) +
-                          ", or a folder of .tif/.png slices)");
+    throw FormatError(path.display(), "no format reads this file (known: " + knownExtensions(all) +
+                                          ", or a folder of .tif/.png slices)");
 }
 
 std::shared_ptr<VolumeFormat> PluginRegistry::formatForWriting(const VolumePath& path) const {
@@ -101,9 +100,8 @@ std::shared_ptr<VolumeFormat> PluginRegistry::formatForWriting(const VolumePath&
     for (const auto& f : all)
         if (f->canWrite(path))
             return f;
-    throw FormatError(path.display(),
-                      "no format writes this path (known: " + knownExtensions(all) +
-                          ", or a folder ending in / for slices)");
+    throw FormatError(path.display(), "no format writes this path (known: " + knownExtensions(all) +
+                                          ", or a folder ending in / for slices)");
 }
 
 std::vector<PluginRegistry::LoadedPlugin>
@@ -122,9 +120,10 @@ PluginRegistry::loadPlugins(const std::vector<fs::path>& folders) {
             LoadedPlugin plugin{file, {}};
             {
                 std::lock_guard<std::mutex> lock(mutex_);
-                const bool already = std::any_of(loaded_.begin(), loaded_.end(), [&](const auto& p) {
-                    return fs::equivalent(p.file, file, ec) && p.error.empty();
-                });
+                const bool already =
+                    std::any_of(loaded_.begin(), loaded_.end(), [&](const auto& p) {
+                        return fs::equivalent(p.file, file, ec) && p.error.empty();
+                    });
                 if (already)
                     continue;
             }
@@ -135,7 +134,8 @@ PluginRegistry::loadPlugins(const std::vector<fs::path>& folders) {
             } else {
                 using VersionFn = int (*)();
                 using RegisterFn = void (*)(PluginRegistry&);
-                auto version = reinterpret_cast<VersionFn>(::dlsym(handle, "cisterna_plugin_api_version"));
+                auto version =
+                    reinterpret_cast<VersionFn>(::dlsym(handle, "cisterna_plugin_api_version"));
                 auto registerFn =
                     reinterpret_cast<RegisterFn>(::dlsym(handle, "cisterna_register_plugin"));
                 if (!version || !registerFn) {

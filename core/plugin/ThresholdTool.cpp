@@ -77,7 +77,8 @@ private:
             const auto v = image.view<decltype(tag)>();
             forEachRow(v, [&](std::int64_t, std::int64_t, auto* row) {
                 for (std::int64_t x = 0; x < v.shape().x; ++x)
-                    histogram[std::size_t(std::lround((double(row[x * v.strides().x]) - lo) * scale))] += 1;
+                    histogram[std::size_t(
+                        std::lround((double(row[x * v.strides().x]) - lo) * scale))] += 1;
             });
         });
         double total = 0, sum = 0;
@@ -95,7 +96,8 @@ private:
                 continue;
             const double meanBelow = sumBelow / weightBelow;
             const double meanAbove = (sum - sumBelow) / weightAbove;
-            const double between = weightBelow * weightAbove * (meanBelow - meanAbove) * (meanBelow - meanAbove);
+            const double between =
+                weightBelow * weightAbove * (meanBelow - meanAbove) * (meanBelow - meanAbove);
             if (between > best) {
                 best = between;
                 bestBin = i;

@@ -45,7 +45,8 @@ void AtomicFile::commit() {
     std::error_code ec;
     fs::rename(temp_, target_, ec);
     if (ec)
-        throw FormatError(target_.string(), "could not move the finished file into place: " + ec.message());
+        throw FormatError(target_.string(),
+                          "could not move the finished file into place: " + ec.message());
     committed_ = true;
 }
 
@@ -76,7 +77,8 @@ void AtomicDirectory::commit() {
         aside = temporarySibling(target_);
         fs::rename(target_, aside, ec);
         if (ec)
-            throw FormatError(target_.string(), "could not move the old folder aside: " + ec.message());
+            throw FormatError(target_.string(),
+                              "could not move the old folder aside: " + ec.message());
     }
     fs::rename(temp_, target_, ec);
     if (ec) {

@@ -39,6 +39,8 @@ std::optional<DataType> parseDataType(const std::string& name) {
     return std::nullopt;
 }
 
-bool isIntegerType(DataType type) { return type != DataType::Float32; }
+bool isIntegerType(DataType type) {
+    return type != DataType::Float32;
+}
 
 } // namespace cisterna

@@ -16,16 +16,14 @@ std::optional<DataType> parseDataType(const std::string& name);
 bool isIntegerType(DataType type);
 
 template <class T> struct DataTypeOf;
-template <> struct DataTypeOf<std::uint8_t> {
-    static constexpr DataType value = DataType::UInt8;
-};
+template <> struct DataTypeOf<std::uint8_t> { static constexpr DataType value = DataType::UInt8; };
 template <> struct DataTypeOf<std::uint16_t> {
     static constexpr DataType value = DataType::UInt16;
 };
-template <> struct DataTypeOf<float> {
-    static constexpr DataType value = DataType::Float32;
-};
-template <class T> constexpr DataType dataTypeOf() { return DataTypeOf<T>::value; }
+template <> struct DataTypeOf<float> { static constexpr DataType value = DataType::Float32; };
+template <class T> constexpr DataType dataTypeOf() {
+    return DataTypeOf<T>::value;
+}
 
 // Calls f(T{}) with T the C++ type of `type`, so one generic lambda serves all types.
 template <class F> decltype(auto) dispatchDataType(DataType type, F&& f) {

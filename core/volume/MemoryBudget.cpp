@@ -103,13 +103,16 @@ std::uint64_t availableMemoryBytes() {
         if (limitOverride)
             return *limitOverride;
     }
-    std::uint64_t available = readMemAvailable().value_or(std::numeric_limits<std::uint64_t>::max());
+    std::uint64_t available =
+        readMemAvailable().value_or(std::numeric_limits<std::uint64_t>::max());
     if (auto headroom = cgroupHeadroom())
         available = std::min(available, *headroom);
     return available;
 }
 
-std::string humanBytesOf(std::uint64_t bytes) { return humanBytes(bytes); }
+std::string humanBytesOf(std::uint64_t bytes) {
+    return humanBytes(bytes);
+}
 
 void requireMemory(std::uint64_t bytes, const std::string& what) {
     const std::uint64_t available = availableMemoryBytes();
@@ -124,7 +127,8 @@ std::uint64_t checkedByteCount(const Shape3& shape, std::size_t bytesPerVoxel,
     if (shape.z < 0 || shape.y < 0 || shape.x < 0)
         throw InvalidArgument("the " + what + " has a negative extent " + toString(shape));
     std::uint64_t bytes = bytesPerVoxel;
-    const std::uint64_t limit = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+    const std::uint64_t limit =
+        static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
     for (std::int64_t extent : {shape.z, shape.y, shape.x})
         if (__builtin_mul_overflow(bytes, static_cast<std::uint64_t>(extent), &bytes) ||
             bytes > limit)

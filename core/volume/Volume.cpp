@@ -10,7 +10,8 @@ namespace cisterna {
 Volume Volume::allocate(DataType type, const Shape3& shape, VolumeRole role,
                         const std::string& what) {
     if (shape.z < 0 || shape.y < 0 || shape.x < 0)
-        throw InvalidArgument("cannot allocate a " + what + " of negative shape " + toString(shape));
+        throw InvalidArgument("cannot allocate a " + what + " of negative shape " +
+                              toString(shape));
     if (role == VolumeRole::Label && type == DataType::Float32)
         throw InvalidArgument("a label volume must be uint8 or uint16, not float32");
     const std::uint64_t bytes = checkedByteCount(shape, bytesPerVoxel(type), what);
@@ -83,13 +84,15 @@ Volume Volume::clone() const {
     return copy;
 }
 
-Volume Volume::contiguous() const { return isContiguous() ? *this : clone(); }
+Volume Volume::contiguous() const {
+    return isContiguous() ? *this : clone();
+}
 
 double Volume::valueAt(const Index3& i) const {
     if (!shape_.contains(i))
         throw InvalidArgument("voxel index outside the volume of shape " + toString(shape_));
-    return dispatchDataType(type_,
-                            [&](auto tag) { return static_cast<double>(view<decltype(tag)>()(i)); });
+    return dispatchDataType(
+        type_, [&](auto tag) { return static_cast<double>(view<decltype(tag)>()(i)); });
 }
 
 } // namespace cisterna

@@ -74,7 +74,7 @@ TEST_CASE("the memory budget refuses what does not fit, in one sentence", "[volu
     } catch (const MemoryBudgetError& e) {
         const std::string msg = e.what();
         REQUIRE(msg.find("probability map") != std::string::npos);
-        REQUIRE(msg.find("1.0 MiB") != std::string::npos);  // needs 1 MiB of float32 ...
+        REQUIRE(msg.find("1.0 MiB") != std::string::npos); // needs 1 MiB of float32 ...
         REQUIRE(msg.find("512.0 KiB is available") != std::string::npos); // ... vs what is
     }
     REQUIRE_NOTHROW(Volume::allocate(DataType::UInt8, {16, 16, 16}));
@@ -99,6 +99,7 @@ TEST_CASE("geometry parsing", "[volume]") {
 TEST_CASE("natural sort puts img_2 before img_10", "[util]") {
     std::vector<std::string> names{"img_10.tif", "img_2.tif", "img_1.tif", "img_02b.tif"};
     naturalSort(names);
-    REQUIRE(names == std::vector<std::string>{"img_1.tif", "img_2.tif", "img_02b.tif", "img_10.tif"});
+    REQUIRE(names ==
+            std::vector<std::string>{"img_1.tif", "img_2.tif", "img_02b.tif", "img_10.tif"});
     REQUIRE(humanBytes(1536) == "1.5 KiB");
 }

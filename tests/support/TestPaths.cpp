@@ -8,8 +8,8 @@ namespace fs = std::filesystem;
 namespace cisterna::test {
 
 ScratchDir::ScratchDir(const std::string& name) {
-    path_ = fs::temp_directory_path() /
-            ("cisterna-test-" + name + "-" + std::to_string(::getpid()));
+    path_ =
+        fs::temp_directory_path() / ("cisterna-test-" + name + "-" + std::to_string(::getpid()));
     fs::remove_all(path_);
     fs::create_directories(path_);
 }
@@ -19,7 +19,9 @@ ScratchDir::~ScratchDir() {
     fs::remove_all(path_, ec);
 }
 
-fs::path sourceDir() { return CISTERNA_SOURCE_DIR; }
+fs::path sourceDir() {
+    return CISTERNA_SOURCE_DIR;
+}
 
 fs::path sbemMitoDir() {
     if (const char* env = std::getenv("CISTERNA_SHARED_DATA"))
