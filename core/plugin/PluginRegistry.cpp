@@ -172,8 +172,13 @@ std::vector<fs::path> defaultPluginFolders() {
                 folders.emplace_back(part);
     std::error_code ec;
     const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    if (!ec)
-        folders.push_back(exe.parent_path().parent_path() / "lib" / "cisterna" / "plugins");
+    if (!ec) {
+        const fs::path prefix = exe.parent_path().parent_path();
+        folders.push_back(prefix / "lib" / "cisterna" / "plugins"); // the build tree
+        const fs::path installed = prefix / CISTERNA_INSTALL_PLUGIN_DIR;
+        if (installed != folders.back())
+            folders.push_back(installed);
+    }
     return folders;
 }
 

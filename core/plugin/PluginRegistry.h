@@ -56,7 +56,8 @@ private:
 };
 
 // Folders searched for plugins: $CISTERNA_PLUGIN_PATH (colon-separated), then
-// <folder of the running executable>/../lib/cisterna/plugins.
+// <folder of the running executable>/../lib/cisterna/plugins (build tree) and the
+// installed plugin folder relative to the executable (a .deb, or one unpacked anywhere).
 std::vector<std::filesystem::path> defaultPluginFolders();
 
 // Loads plugins from defaultPluginFolders() once per process; programs call this

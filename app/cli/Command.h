@@ -1,0 +1,28 @@
+#pragma once
+// Each subcommand of cisterna-cli is one class in its own file: it declares its
+// options on a CLI11 subcommand and runs when that subcommand was chosen.
+#include <CLI/CLI.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace cisterna::cli {
+
+class Command {
+public:
+    virtual ~Command() = default;
+    // Declares the subcommand and its options on `app`; keeps the pointer.
+    virtual void setup(CLI::App& app) = 0;
+    // Runs the command; throws cisterna::Error (or std::exception) on failure.
+    virtual void run() = 0;
+    CLI::App* subcommand = nullptr;
+};
+
+std::unique_ptr<Command> makeInfoCommand();
+std::unique_ptr<Command> makeConvertCommand();
+std::unique_ptr<Command> makePhantomCommand();
+std::unique_ptr<Command> makeEvaluateCommand();
+std::unique_ptr<Command> makeFormatsCommand();
+
+} // namespace cisterna::cli

@@ -1,0 +1,70 @@
+// cisterna-cli: the headless twin of every action of the desktop app, for scripts,
+// tests and clusters. Exit code 0 on success; on any error a message on stderr and
+// a non-zero code (1 for errors while running, 2 for wrong command-line usage).
+#include "Command.h"
+
+#include "core/plugin/PluginRegistry.h"
+#include "core/util/Error.h"
+#include "core/util/VersionInfo.h"
+#ifdef CISTERNA_HAVE_TORCH
+#include "core/learning/TorchRuntime.h"
+#endif
+
+#include <iostream>
+
+namespace {
+
+void printVersion() {
+    std::cout << "cisterna-cli " << cisterna::cisternaVersion() << "\n";
+    for (const auto& line : cisterna::libraryVersions())
+        std::cout << "  " << line << "\n";
+#ifdef CISTERNA_HAVE_TORCH
+    std::cout << "  " << cisterna::detectTorchRuntime().describe() << "\n";
+#endif
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"Cisterna command-line tool: volume EM IO, phantoms, evaluation and "
+                 "segmentation without a display",
+                 "cisterna-cli"};
+    app.require_subcommand(0, 1);
+    bool version = false;
+    app.add_flag("--version", version, "Print the version of Cisterna and its libraries");
+
+    for (const auto& failure : cisterna::loadDefaultPlugins())
+        std::cerr << "cisterna-cli: warning: plugin " << failure.file.string()
+                  << " was not loaded: " << failure.error << "\n";
+
+    std::vector<std::unique_ptr<cisterna::cli::Command>> commands;
+    commands.push_back(cisterna::cli::makeInfoCommand());
+    commands.push_back(cisterna::cli::makeConvertCommand());
+    commands.push_back(cisterna::cli::makePhantomCommand());
+    commands.push_back(cisterna::cli::makeEvaluateCommand());
+    commands.push_back(cisterna::cli::makeFormatsCommand());
+    for (auto& c : commands)
+        c->setup(app);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    }
+    if (version) {
+        printVersion();
+        return 0;
+    }
+    try {
+        for (auto& c : commands)
+            if (c->subcommand && c->subcommand->parsed()) {
+                c->run();
+                return 0;
+            }
+    } catch (const std::exception& e) {
+        std::cerr << "cisterna-cli: error: " << e.what() << "\n";
+        return 1;
+    }
+    std::cerr << app.help();
+    return 2;
+}

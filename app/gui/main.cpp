@@ -1,0 +1,64 @@
+// cisterna: the desktop application. With no argument it opens the built-in demo
+// phantom; with a path it opens that volume.
+#include "ui/widgets/MainWindow.h"
+
+#include "core/plugin/PluginRegistry.h"
+#include "core/util/VersionInfo.h"
+
+#include <QApplication>
+
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+
+namespace {
+
+// Qt aborts (SIGABRT) when it cannot reach a display; say why and exit instead.
+bool displayAvailable() {
+    const char* platform = std::getenv("QT_QPA_PLATFORM");
+    if (platform && *platform && std::strncmp(platform, "xcb", 3) != 0 &&
+        std::strncmp(platform, "wayland", 7) != 0)
+        return true; // offscreen, vnc, ...: no display needed
+    const char* display = std::getenv("DISPLAY");
+    const char* wayland = std::getenv("WAYLAND_DISPLAY");
+    return (display && *display) || (wayland && *wayland);
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--version") == 0) {
+            std::cout << "cisterna " << cisterna::cisternaVersion() << "\n";
+            return 0;
+        }
+        if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
+            std::cout << "usage: cisterna [volume]\n"
+                         "Opens the volume (any format cisterna-cli reads), or the built-in demo "
+                         "phantom when none is given.\n";
+            return 0;
+        }
+    }
+    if (!displayAvailable()) {
+        std::cerr << "cisterna: no display available (DISPLAY and WAYLAND_DISPLAY are not set).\n"
+                     "Run it in a desktop session, under xvfb-run, or use cisterna-cli for "
+                     "headless work.\n";
+        return 2;
+    }
+    QApplication app(argc, argv);
+    QApplication::setApplicationName("Cisterna");
+    QApplication::setOrganizationName("Cisterna");
+    QApplication::setApplicationVersion(QString::fromStdString(cisterna::cisternaVersion()));
+    for (const auto& failure : cisterna::loadDefaultPlugins())
+        std::cerr << "cisterna: warning: plugin " << failure.file.string()
+                  << " was not loaded: " << failure.error << "\n";
+
+    cisterna::ui::MainWindow window;
+    window.show();
+    const QStringList args = QApplication::arguments();
+    if (args.size() > 1)
+        window.openFile(args.at(1));
+    else
+        window.openDemo();
+    return app.exec();
+}

@@ -1,0 +1,19 @@
+#pragma once
+// What the learning engine runs on: LibTorch's version and the device picked at run
+// time (CUDA when a GPU is visible, else the CPU with all its cores).
+#include <string>
+
+namespace cisterna {
+
+struct TorchRuntime {
+    std::string libtorchVersion; // "1.13.1"
+    bool cudaAvailable = false;
+    int cudaDeviceCount = 0;
+    int cpuThreads = 0;
+    std::string deviceName;       // "cuda:0" or "cpu"
+    std::string describe() const; // one line for --version and logs
+};
+
+TorchRuntime detectTorchRuntime();
+
+} // namespace cisterna

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Set-up for a fresh Debian 12 machine (see README):
+#   packaging/bootstrap.sh run    install what is missing, build, open the app on the demo
+#   packaging/bootstrap.sh test   install what is missing, build, run the whole test suite
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode=${1:-}
+case "$mode" in run|test) ;; *) echo "usage: $0 run|test" >&2; exit 2 ;; esac
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+mapfile -t wanted < <(grep -v '^#' packaging/debian-packages.txt | grep -v '^$')
+missing=()
+for p in "${wanted[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "== installing: ${missing[*]}"
+  as_root apt-get update
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+
+jobs=$(nproc)
+echo "== building (release preset, $jobs jobs)"
+cmake --preset release
+cmake --build --preset release -j "$jobs"
+
+if [ "$mode" = run ]; then
+  if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+    echo "== no display: starting the app under xvfb-run (close it with Ctrl-C)"
+    exec xvfb-run -a build/bin/cisterna
+  fi
+  exec build/bin/cisterna
+fi
+
+echo "== test suite (release)"
+status=0
+ctest --preset release || status=1
+echo "== core tests under AddressSanitizer + UndefinedBehaviorSanitizer"
+cmake --preset asan
+cmake --build --preset asan -j "$jobs"
+ctest --preset asan || status=1
+exit $status
