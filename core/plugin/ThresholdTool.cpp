@@ -1,6 +1,6 @@
 // The simplest segmentation tool: a global threshold, Otsu's by default. It gives
 // the registry a built-in tool and the CLI a baseline to compare other tools with.
-#include "core/plugin/PluginRegistry.h"
+#include "core/plugin/BuiltinTools.h"
 #include "core/util/Error.h"
 
 #include <array>
@@ -109,8 +109,8 @@ private:
 
 } // namespace
 
-void registerBuiltinTools(PluginRegistry& registry) {
-    registry.addTool(std::make_shared<ThresholdTool>());
+std::shared_ptr<SegmentationTool> makeThresholdTool() {
+    return std::make_shared<ThresholdTool>();
 }
 
 } // namespace cisterna
