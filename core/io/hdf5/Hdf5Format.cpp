@@ -1,18 +1,35 @@
-// PLACEHOLDER: replaced by the real implementation.
+// HDF5 files (.h5 .hdf5 .hdf .he5): any 2D or 3D dataset inside the file, read
+// through the HDF5 C library.
 #include "core/io/BuiltinFormats.h"
-#include "core/util/Error.h"
+#include "core/io/hdf5/Hdf5Volume.h"
 
 namespace cisterna {
 namespace {
+
 class Hdf5Format final : public VolumeFormat {
 public:
-    std::string name() const override { return "Hdf5Format"; }
-    std::string description() const override { return "not yet implemented"; }
-    std::vector<std::string> extensions() const override { return {".Hdf5Format-none"}; }
-    VolumeInfo info(const VolumePath& p) const override { throw FormatError(p.display(), "not implemented"); }
-    Volume read(const VolumePath& p, const ReadOptions&) const override { throw FormatError(p.display(), "not implemented"); }
-    void write(const VolumePath& p, const Volume&, const WriteOptions&) const override { throw FormatError(p.display(), "not implemented"); }
+    std::string name() const override { return "hdf5"; }
+    std::string description() const override {
+        return "HDF5 file; a dataset inside it as file.h5:/group/dataset (uint8, uint16, "
+               "float32; int8, int16, float64 read as float32)";
+    }
+    std::vector<std::string> extensions() const override {
+        return {".h5", ".hdf5", ".hdf", ".he5"};
+    }
+    VolumeInfo info(const VolumePath& path) const override { return hdf5::readInfo(path); }
+    Volume read(const VolumePath& path, const ReadOptions& options) const override {
+        return hdf5::readVolume(path, options);
+    }
+    void write(const VolumePath& path, const Volume& volume,
+               const WriteOptions& options) const override {
+        hdf5::writeVolume(path, volume, options);
+    }
 };
+
 } // namespace
-std::shared_ptr<VolumeFormat> makeHdf5Format() { return std::make_shared<Hdf5Format>(); }
+
+std::shared_ptr<VolumeFormat> makeHdf5Format() {
+    return std::make_shared<Hdf5Format>();
+}
+
 } // namespace cisterna
