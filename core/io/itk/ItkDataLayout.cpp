@@ -1,0 +1,271 @@
+#include "core/io/itk/ItkDataLayout.h"
+
+#include "core/util/Text.h"
+
+#include <cstring>
+#include <fstream>
+#include <map>
+
+namespace fs = std::filesystem;
+
+namespace cisterna::itkio {
+namespace {
+
+// Deflate emits at least 2 bits per 258 repeated bytes: no gzip/zlib stream expands
+// more than about 1032 times. A header claiming more than that is lying.
+constexpr std::uint64_t kMaxDeflateRatio = 1032;
+// Enough for any real header; when one is longer, the end of what we read is still
+// a lower bound for where the data starts.
+constexpr std::size_t kMaxHeaderBytes = 64 << 10;
+
+std::string readPrefix(const fs::path& file, std::size_t maxBytes) {
+    std::ifstream in(file, std::ios::binary);
+    std::string text(maxBytes, '\0');
+    in.read(text.data(), static_cast<std::streamsize>(maxBytes));
+    text.resize(static_cast<std::size_t>(in.gcount()));
+    return text;
+}
+
+std::string trim(const std::string& s) {
+    const auto begin = s.find_first_not_of(" \t\r");
+    if (begin == std::string::npos)
+        return {};
+    const auto end = s.find_last_not_of(" \t\r");
+    return s.substr(begin, end - begin + 1);
+}
+
+std::optional<std::int64_t> parseInteger(const std::string& text) {
+    try {
+        std::size_t used = 0;
+        const long long value = std::stoll(text, &used);
+        if (trim(text.substr(used)).empty())
+            return value;
+    } catch (...) {
+    }
+    return std::nullopt;
+}
+
+fs::path besideHeader(const VolumePath& path, const std::string& name) {
+    const fs::path data(name);
+    return data.is_absolute() ? data : path.file.parent_path() / data;
+}
+
+// NRRD: "field: value" lines up to the first empty line; data follows it, in the
+// same file or in the one "data file" names.
+DataLayout nrrdLayout(const VolumePath& path) {
+    const std::string text = readPrefix(path.file, kMaxHeaderBytes);
+    std::map<std::string, std::string> fields;
+    std::size_t pos = 0;
+    std::optional<std::uint64_t> headerEnd;
+    while (pos < text.size()) {
+        auto newline = text.find('\n', pos);
+        const bool lastLine = newline == std::string::npos;
+        const std::string line =
+            trim(text.substr(pos, lastLine ? std::string::npos : newline - pos));
+        pos = lastLine ? text.size() : newline + 1;
+        if (line.empty()) {
+            headerEnd = pos;
+            break;
+        }
+        if (line[0] == '#' || line.find(":=") != std::string::npos)
+            continue;
+        const auto colon = line.find(": ");
+        if (colon != std::string::npos)
+            fields[line.substr(0, colon)] = trim(line.substr(colon + 2));
+    }
+    auto field = [&](const char* a, const char* b) -> std::string {
+        if (fields.count(a))
+            return fields[a];
+        return fields.count(b) ? fields[b] : std::string();
+    };
+
+    DataLayout layout;
+    const std::string encoding = toLower(field("encoding", "encoding"));
+    if (encoding == "raw") {
+        layout.encoding = DataEncoding::Raw;
+        layout.compression = "raw";
+    } else if (encoding == "gzip" || encoding == "gz") {
+        layout.encoding = DataEncoding::Deflate;
+        layout.compression = "gzip";
+    } else if (encoding == "ascii" || encoding == "text" || encoding == "txt") {
+        layout.encoding = DataEncoding::Text;
+        layout.compression = "text";
+    } else if (encoding == "hex") {
+        layout.encoding = DataEncoding::Hex;
+        layout.compression = "hex";
+    } else {
+        layout.compression = encoding.empty() ? "unknown" : encoding;
+    }
+
+    const std::string dataFile = field("data file", "datafile");
+    if (dataFile.empty()) {
+        layout.dataFile = path.file;
+        // No empty line: the header runs to the end of the file and no data follows.
+        layout.offset = headerEnd.value_or(text.size());
+    } else if (dataFile.find(' ') != std::string::npos || dataFile.find('%') != std::string::npos) {
+        layout.dataFile = path.file; // "LIST" or a numbered pattern: several files
+        layout.encoding = DataEncoding::Unknown;
+    } else {
+        layout.dataFile = besideHeader(path, dataFile);
+    }
+    // A byte skip of -1 puts the data at the end of the file: offset stays a lower bound.
+    const auto skip = parseInteger(field("byte skip", "byteskip"));
+    if (skip && *skip > 0 && layout.encoding == DataEncoding::Raw)
+        layout.offset += static_cast<std::uint64_t>(*skip);
+    return layout;
+}
+
+// MetaImage: "Key = Value" lines; ElementDataFile comes last, and LOCAL means the
+// data starts right after that line.
+DataLayout metaImageLayout(const VolumePath& path) {
+    const std::string text = readPrefix(path.file, kMaxHeaderBytes);
+    std::map<std::string, std::string> fields;
+    std::size_t pos = 0;
+    std::uint64_t afterDataFileLine = text.size();
+    while (pos < text.size()) {
+        auto newline = text.find('\n', pos);
+        const bool lastLine = newline == std::string::npos;
+        const std::string line =
+            trim(text.substr(pos, lastLine ? std::string::npos : newline - pos));
+        pos = lastLine ? text.size() : newline + 1;
+        const auto equals = line.find('=');
+        if (equals == std::string::npos)
+            continue;
+        const std::string key = trim(line.substr(0, equals));
+        fields[key] = trim(line.substr(equals + 1));
+        if (key == "ElementDataFile") {
+            afterDataFileLine = pos;
+            break;
+        }
+    }
+    DataLayout layout;
+    const bool compressed = toLower(fields["CompressedData"]) == "true";
+    const bool binary = fields.count("BinaryData") == 0 || toLower(fields["BinaryData"]) == "true";
+    layout.encoding =
+        compressed ? DataEncoding::Deflate : (binary ? DataEncoding::Raw : DataEncoding::Text);
+    layout.compression = compressed ? "zlib" : (binary ? "raw" : "text");
+
+    const std::string dataFile = fields["ElementDataFile"];
+    const auto headerSize = parseInteger(fields["HeaderSize"]);
+    if (dataFile == "LOCAL") {
+        layout.dataFile = path.file;
+        layout.offset = afterDataFileLine;
+    } else if (dataFile.empty() || dataFile.rfind("LIST", 0) == 0 ||
+               dataFile.find('%') != std::string::npos) {
+        layout.dataFile = path.file;
+        layout.encoding = DataEncoding::Unknown;
+    } else {
+        layout.dataFile = besideHeader(path, dataFile);
+        if (headerSize && *headerSize > 0)
+            layout.offset = static_cast<std::uint64_t>(*headerSize);
+    }
+    return layout;
+}
+
+// NIfTI-1 (348-byte header) keeps vox_offset as a float at byte 108, NIfTI-2
+// (540 bytes) as an int64 at byte 168; either may be byte-swapped.
+DataLayout niftiLayout(const VolumePath& path, const ItkFileKind& kind) {
+    DataLayout layout;
+    layout.dataFile = path.file;
+    if (kind.gzipByName) {
+        layout.encoding = DataEncoding::Deflate;
+        layout.compression = "gzip";
+        layout.offset = 0; // the header is inside the gzip stream too
+        return layout;
+    }
+    layout.encoding = DataEncoding::Raw;
+    layout.compression = "raw";
+    const std::string header = readPrefix(path.file, 540);
+    auto swapped = [](auto value) {
+        auto* bytes = reinterpret_cast<unsigned char*>(&value);
+        for (std::size_t i = 0; i < sizeof value / 2; ++i)
+            std::swap(bytes[i], bytes[sizeof value - 1 - i]);
+        return value;
+    };
+    std::int32_t sizeofHeader = 0;
+    if (header.size() >= 4)
+        std::memcpy(&sizeofHeader, header.data(), 4);
+    const bool swap = sizeofHeader != 348 && sizeofHeader != 540;
+    if (swap)
+        sizeofHeader = swapped(sizeofHeader);
+    if (sizeofHeader == 348 && header.size() >= 112) {
+        float voxOffset = 0;
+        std::memcpy(&voxOffset, header.data() + 108, 4);
+        if (swap)
+            voxOffset = swapped(voxOffset);
+        layout.offset =
+            voxOffset >= 352.0f && voxOffset < 1e18f ? static_cast<std::uint64_t>(voxOffset) : 352;
+    } else if (sizeofHeader == 540 && header.size() >= 176) {
+        std::int64_t voxOffset = 0;
+        std::memcpy(&voxOffset, header.data() + 168, 8);
+        if (swap)
+            voxOffset = swapped(voxOffset);
+        layout.offset = voxOffset >= 544 ? static_cast<std::uint64_t>(voxOffset) : 544;
+    } else {
+        layout.encoding = DataEncoding::Unknown; // ITK read it, we cannot tell how
+    }
+    return layout;
+}
+
+std::string bytesText(std::uint64_t bytes) {
+    return bytes < 10240 ? std::to_string(bytes) + " bytes" : humanBytes(bytes);
+}
+
+} // namespace
+
+DataLayout findDataLayout(const VolumePath& path, const ItkFileKind& kind) {
+    switch (kind.flavor) {
+    case ItkFlavor::Nrrd:
+        return nrrdLayout(path);
+    case ItkFlavor::MetaImage:
+        return metaImageLayout(path);
+    case ItkFlavor::Nifti:
+    default:
+        return niftiLayout(path, kind);
+    }
+}
+
+void checkDataFitsInFile(const VolumePath& path, const DataLayout& layout, std::uint64_t dataBytes,
+                         std::uint64_t voxelCount, const std::string& claim) {
+    if (layout.encoding == DataEncoding::Unknown)
+        return;
+    std::error_code ec;
+    const auto size = fs::file_size(layout.dataFile, ec);
+    if (ec)
+        throw FormatError(path.display(), "the data file " + layout.dataFile.string() +
+                                              " named in the header cannot be read (" +
+                                              ec.message() + ")");
+    const std::uint64_t available = size > layout.offset ? size - layout.offset : 0;
+    const std::string where = layout.dataFile == path.file
+                                  ? "the file"
+                                  : "the data file " + layout.dataFile.filename().string();
+    std::uint64_t needed = 0;
+    std::string form;
+    switch (layout.encoding) {
+    case DataEncoding::Raw:
+        needed = dataBytes;
+        form = bytesText(dataBytes);
+        break;
+    case DataEncoding::Hex:
+        needed = dataBytes > UINT64_MAX / 2 ? UINT64_MAX : dataBytes * 2;
+        form = bytesText(dataBytes) + " as hex text";
+        break;
+    case DataEncoding::Text:
+        needed = voxelCount;
+        form = "at least " + bytesText(voxelCount) + " of text";
+        break;
+    case DataEncoding::Deflate:
+    default:
+        needed = dataBytes / kMaxDeflateRatio;
+        form = bytesText(dataBytes) + ", at least " + bytesText(needed) + " compressed";
+        break;
+    }
+    if (available < needed)
+        throw FormatError(path.display(),
+                          "the header says " + claim + " (" + form + ") but " + where +
+                              " holds only " + bytesText(available) +
+                              (layout.offset > 0 ? " after byte " + std::to_string(layout.offset)
+                                                 : std::string()));
+}
+
+} // namespace cisterna::itkio

@@ -1,0 +1,40 @@
+#pragma once
+// Where the voxel bytes of a NRRD, MetaImage or NIfTI file live and how they are
+// encoded, read from the header text with a few lines of our own parsing: ITK does
+// not expose it, and we need it to compare the header's promise with the file size
+// BEFORE anything is allocated (a header is text anyone can edit; ITK would
+// otherwise allocate whatever it says).
+#include "core/io/VolumePath.h"
+#include "core/io/itk/ItkImageIO.h"
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace cisterna::itkio {
+
+enum class DataEncoding {
+    Raw,     // bytes as in memory
+    Deflate, // gzip / zlib: at most kMaxDeflateRatio times smaller than the voxels
+    Text,    // ASCII numbers: at least one character per voxel
+    Hex,     // two characters per byte
+    Unknown, // bzip2, several data files, ...: only the memory budget protects us
+};
+
+struct DataLayout {
+    std::filesystem::path dataFile; // the header file itself when the data is attached
+    std::uint64_t offset = 0;       // first data byte (a lower bound when not exact)
+    DataEncoding encoding = DataEncoding::Unknown;
+    std::string compression; // "raw", "gzip", "zlib", ... for VolumeInfo
+};
+
+DataLayout findDataLayout(const VolumePath& path, const ItkFileKind& kind);
+
+// Throws FormatError when the data file cannot hold `dataBytes` bytes of voxels
+// (`voxelCount` voxels) as `layout` stores them. `claim` says what the header
+// announces, e.g. "4 x 3 x 2 (z, y, x) voxels of float".
+void checkDataFitsInFile(const VolumePath& path, const DataLayout& layout, std::uint64_t dataBytes,
+                         std::uint64_t voxelCount, const std::string& claim);
+
+} // namespace cisterna::itkio
