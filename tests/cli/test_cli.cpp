@@ -3,6 +3,8 @@
 
 #include "core/io/VolumeIO.h"
 #include "core/phantom/Phantom.h"
+#include "core/plugin/PluginRegistry.h"
+#include "core/util/AtomicWrite.h"
 #include "core/volume/VolumeOps.h"
 
 #include <catch2/catch.hpp>
@@ -58,6 +60,8 @@ TEST_CASE("cli: errors go to stderr with a non-zero exit code", "[cli]") {
 }
 
 TEST_CASE("cli: phantom, convert across formats and evaluate", "[cli][phantom]") {
+    // The CLI loads its plugins at start; this process reads its .mrc output too.
+    loadDefaultPlugins();
     ScratchDir dir("cli-pipeline");
     const std::string image = dir.file("phantom.h5");
     const std::string labels = dir.file("truth.h5");
