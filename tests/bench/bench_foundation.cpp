@@ -41,7 +41,19 @@ std::uint64_t diskBytes(const fs::path& p) {
 } // namespace
 
 int main(int argc, char** argv) {
-    const std::int64_t size = argc > 1 ? std::stoll(argv[1]) : 256;
+    if (argc > 1 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h")) {
+        std::printf("usage: bench_foundation [size=256] [scratch-folder]\n"
+                    "Times phantom generation and each format's write/read of it.\n");
+        return 0;
+    }
+    std::int64_t size = 256;
+    try {
+        if (argc > 1)
+            size = std::stoll(argv[1]);
+    } catch (const std::exception&) {
+        std::fprintf(stderr, "bench_foundation: size must be a number, not '%s'\n", argv[1]);
+        return 2;
+    }
     const fs::path scratch =
         argc > 2 ? fs::path(argv[2]) : fs::temp_directory_path() / "cisterna-bench";
     fs::create_directories(scratch);
