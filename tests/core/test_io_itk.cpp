@@ -6,6 +6,7 @@
 #include "core/util/Error.h"
 #include "core/volume/MemoryBudget.h"
 #include "tests/support/TestPaths.h"
+#include "tests/support/VolumeTestSupport.h"
 
 #include <catch2/catch.hpp>
 
@@ -25,58 +26,6 @@ namespace {
 const std::vector<std::string> kItkExtensions = {".nrrd", ".nhdr", ".mha",
                                                  ".mhd",  ".nii",  ".nii.gz"};
 
-Volume makeItkTestVolume(DataType type, const Shape3& shape) {
-    Volume v = Volume::allocate(type, shape);
-    dispatchDataType(type, [&](auto tag) {
-        using T = decltype(tag);
-        auto view = v.view<T>();
-        for (std::int64_t z = 0; z < shape.z; ++z)
-            for (std::int64_t y = 0; y < shape.y; ++y)
-                for (std::int64_t x = 0; x < shape.x; ++x) {
-                    const std::int64_t n = z * 4099 + y * 257 + x * 3;
-                    if constexpr (std::is_same_v<T, float>)
-                        view(z, y, x) = static_cast<float>(n) * 0.25f - 100.5f;
-                    else
-                        view(z, y, x) = static_cast<T>(n % (sizeof(T) == 1 ? 251 : 65521));
-                }
-    });
-    return v;
-}
-
-void requireSameItkVoxels(const Volume& a, const Volume& b) {
-    REQUIRE(a.dataType() == b.dataType());
-    REQUIRE(a.shape() == b.shape());
-    std::int64_t mismatches = 0;
-    dispatchDataType(a.dataType(), [&](auto tag) {
-        using T = decltype(tag);
-        const auto va = a.view<T>();
-        const auto vb = b.view<T>();
-        for (std::int64_t z = 0; z < a.shape().z; ++z)
-            for (std::int64_t y = 0; y < a.shape().y; ++y)
-                for (std::int64_t x = 0; x < a.shape().x; ++x)
-                    if (va(z, y, x) != vb(z, y, x))
-                        ++mismatches;
-    });
-    REQUIRE(mismatches == 0);
-}
-
-template <class F> std::string itkFormatErrorOf(F&& f) {
-    try {
-        f();
-    } catch (const FormatError& e) {
-        return e.what();
-    } catch (const std::exception& e) {
-        FAIL("expected a FormatError, got: " << e.what());
-    }
-    FAIL("expected a FormatError, got none");
-    return {};
-}
-
-void writeBytes(const std::string& path, const std::string& bytes) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
-
 std::vector<std::string> folderEntries(const fs::path& folder) {
     std::vector<std::string> names;
     for (const auto& entry : fs::directory_iterator(folder))
@@ -95,7 +44,7 @@ std::string nrrdFile(const std::string& fields, const std::string& data) {
 TEST_CASE("NRRD, MetaImage and NIfTI round trip every type with voxel size and origin", "[itk]") {
     test::ScratchDir dir("itk-roundtrip");
     for (DataType type : {DataType::UInt8, DataType::UInt16, DataType::Float32}) {
-        Volume original = makeItkTestVolume(type, {5, 7, 9});
+        Volume original = test::patternVolume(type, {5, 7, 9});
         original.setVoxelSize({33.3, 4.17, 8});
         original.setOrigin({300.7, -20.25, 10.1});
         for (const auto& ext : kItkExtensions) {
@@ -113,7 +62,7 @@ TEST_CASE("NRRD, MetaImage and NIfTI round trip every type with voxel size and o
             REQUIRE(info.origin == Vec3d{300.7, -20.25, 10.1});
             REQUIRE(info.compression == (ext == ".nii.gz" ? "gzip" : "raw"));
             const Volume back = readVolume(path);
-            requireSameItkVoxels(original, back);
+            test::requireSameVoxels(original, back);
             REQUIRE(back.hasVoxelSize());
             REQUIRE(back.voxelSize() == original.voxelSize());
             REQUIRE(back.origin() == original.origin());
@@ -130,7 +79,7 @@ TEST_CASE("NRRD, MetaImage and NIfTI round trip every type with voxel size and o
 
 TEST_CASE("NIfTI stores millimetres, and nanometres come back exactly", "[itk]") {
     test::ScratchDir dir("itk-nifti-units");
-    Volume v = makeItkTestVolume(DataType::UInt8, {2, 3, 4});
+    Volume v = test::patternVolume(DataType::UInt8, {2, 3, 4});
     v.setVoxelSize({0.97, 3.3, 123.456});
     v.setOrigin({1234.5, 0, -77.7});
     const std::string path = dir.file("units.nii");
@@ -149,7 +98,7 @@ TEST_CASE("NIfTI stores millimetres, and nanometres come back exactly", "[itk]")
 
 TEST_CASE("ITK files without a voxel size read back without one", "[itk]") {
     test::ScratchDir dir("itk-uncalibrated");
-    const Volume v = makeItkTestVolume(DataType::UInt16, {3, 4, 5});
+    const Volume v = test::patternVolume(DataType::UInt16, {3, 4, 5});
     REQUIRE_FALSE(v.hasVoxelSize());
     for (const auto& ext : kItkExtensions) {
         const std::string path = dir.file("plain" + ext);
@@ -158,13 +107,13 @@ TEST_CASE("ITK files without a voxel size read back without one", "[itk]") {
         REQUIRE_FALSE(readVolumeInfo(path).hasVoxelSize);
         const Volume back = readVolume(path);
         REQUIRE_FALSE(back.hasVoxelSize());
-        requireSameItkVoxels(v, back);
+        test::requireSameVoxels(v, back);
     }
 }
 
 TEST_CASE("ITK region reads equal crops, and cropped views are written", "[itk]") {
     test::ScratchDir dir("itk-region");
-    Volume original = makeItkTestVolume(DataType::Float32, {6, 8, 10});
+    Volume original = test::patternVolume(DataType::Float32, {6, 8, 10});
     original.setVoxelSize({30, 5, 4});
     original.setOrigin({100, 0, 50});
     const Box3 box{{1, 2, 3}, {4, 5, 6}};
@@ -175,65 +124,65 @@ TEST_CASE("ITK region reads equal crops, and cropped views are written", "[itk]"
         ReadOptions options;
         options.region = box;
         const Volume part = readVolume(path, options);
-        requireSameItkVoxels(original.crop(box), part);
+        test::requireSameVoxels(original.crop(box), part);
         REQUIRE(part.origin() == original.crop(box).origin());
         options.region = Box3{{0, 0, 0}, {7, 1, 1}};
         REQUIRE_THROWS_AS(readVolume(path, options), FormatError);
 
         const std::string cropPath = dir.file("crop" + ext);
         writeVolume(cropPath, original.crop(box));
-        requireSameItkVoxels(original.crop(box), readVolume(cropPath));
+        test::requireSameVoxels(original.crop(box), readVolume(cropPath));
         REQUIRE(readVolume(cropPath).origin() == original.crop(box).origin());
     }
 }
 
 TEST_CASE("ITK formats write gzip where they can and refuse the rest", "[itk]") {
     test::ScratchDir dir("itk-compression");
-    const Volume v = makeItkTestVolume(DataType::UInt16, {4, 6, 8});
+    const Volume v = test::patternVolume(DataType::UInt16, {4, 6, 8});
     WriteOptions gzip;
     gzip.compression = "gzip";
     gzip.compressionLevel = 9;
     writeVolume(dir.file("z.nrrd"), v, gzip);
     REQUIRE(readVolumeInfo(dir.file("z.nrrd")).compression == "gzip");
-    requireSameItkVoxels(v, readVolume(dir.file("z.nrrd")));
+    test::requireSameVoxels(v, readVolume(dir.file("z.nrrd")));
     gzip.compression = "zlib";
     writeVolume(dir.file("z.mhd"), v, gzip);
     REQUIRE(readVolumeInfo(dir.file("z.mhd")).compression == "zlib");
     REQUIRE(fs::exists(dir.file("z.zraw")));
-    requireSameItkVoxels(v, readVolume(dir.file("z.mhd")));
+    test::requireSameVoxels(v, readVolume(dir.file("z.mhd")));
 
-    REQUIRE_THAT(itkFormatErrorOf([&] { writeVolume(dir.file("a.nii"), v, gzip); }),
+    REQUIRE_THAT(test::formatErrorOf([&] { writeVolume(dir.file("a.nii"), v, gzip); }),
                  Contains("write .nii.gz"));
     WriteOptions raw;
     raw.compression = "raw";
-    REQUIRE_THAT(itkFormatErrorOf([&] { writeVolume(dir.file("a.nii.gz"), v, raw); }),
+    REQUIRE_THAT(test::formatErrorOf([&] { writeVolume(dir.file("a.nii.gz"), v, raw); }),
                  Contains("write .nii"));
     WriteOptions blosc;
     blosc.compression = "blosc";
-    REQUIRE_THAT(itkFormatErrorOf([&] { writeVolume(dir.file("a.mha"), v, blosc); }),
+    REQUIRE_THAT(test::formatErrorOf([&] { writeVolume(dir.file("a.mha"), v, blosc); }),
                  Contains("'blosc'"));
     WriteOptions level;
     level.compression = "gzip";
     level.compressionLevel = 12;
-    REQUIRE_THAT(itkFormatErrorOf([&] { writeVolume(dir.file("a.nrrd"), v, level); }),
+    REQUIRE_THAT(test::formatErrorOf([&] { writeVolume(dir.file("a.nrrd"), v, level); }),
                  Contains("level 12"));
 }
 
 TEST_CASE("a failed ITK write leaves the existing file untouched", "[itk]") {
     test::ScratchDir dir("itk-atomic");
     const std::string path = dir.file("keep.mha");
-    const Volume first = makeItkTestVolume(DataType::UInt8, {2, 3, 4});
+    const Volume first = test::patternVolume(DataType::UInt8, {2, 3, 4});
     writeVolume(path, first);
     const std::string before = readWholeFile(path);
     WriteOptions bad;
     bad.compression = "lzw";
-    REQUIRE_THROWS_AS(writeVolume(path, makeItkTestVolume(DataType::Float32, {5, 5, 5}), bad),
+    REQUIRE_THROWS_AS(writeVolume(path, test::patternVolume(DataType::Float32, {5, 5, 5}), bad),
                       FormatError);
     REQUIRE(readWholeFile(path) == before);
     // A successful write replaces it, with nothing left beside it.
-    const Volume second = makeItkTestVolume(DataType::Float32, {3, 3, 3});
+    const Volume second = test::patternVolume(DataType::Float32, {3, 3, 3});
     writeVolume(path, second);
-    requireSameItkVoxels(second, readVolume(path));
+    test::requireSameVoxels(second, readVolume(path));
     REQUIRE(folderEntries(dir.path()) == std::vector<std::string>{"keep.mha"});
 }
 
@@ -243,10 +192,10 @@ TEST_CASE("ITK files of other scalar types and 2D images are read", "[itk]") {
     std::string data;
     const std::int16_t values[6] = {-300, -1, 0, 1, 2, 32767};
     data.assign(reinterpret_cast<const char*>(values), sizeof values);
-    writeBytes(dir.file("s.nrrd"), nrrdFile("type: short\ndimension: 3\nsizes: 3 2 1\n"
-                                            "endian: little\nencoding: raw\n"
-                                            "spacings: 4 5 40\n",
-                                            data));
+    test::writeFileBytes(dir.file("s.nrrd"), nrrdFile("type: short\ndimension: 3\nsizes: 3 2 1\n"
+                                                      "endian: little\nencoding: raw\n"
+                                                      "spacings: 4 5 40\n",
+                                                      data));
     const VolumeInfo info = readVolumeInfo(dir.file("s.nrrd"));
     REQUIRE(info.dataType == DataType::Float32);
     REQUIRE(info.shape == Shape3{1, 2, 3});
@@ -265,10 +214,10 @@ TEST_CASE("ITK files of other scalar types and 2D images are read", "[itk]") {
     REQUIRE(part.valueAt({0, 0, 1}) == 32767.0);
 
     // A 2D MetaImage is a volume of one slice.
-    writeBytes(dir.file("flat.mha"), "ObjectType = Image\nNDims = 2\nDimSize = 3 2\n"
-                                     "ElementSpacing = 6 7\nElementType = MET_UCHAR\n"
-                                     "ElementDataFile = LOCAL\n" +
-                                         std::string("\x01\x02\x03\x04\x05\x06", 6));
+    test::writeFileBytes(dir.file("flat.mha"), "ObjectType = Image\nNDims = 2\nDimSize = 3 2\n"
+                                               "ElementSpacing = 6 7\nElementType = MET_UCHAR\n"
+                                               "ElementDataFile = LOCAL\n" +
+                                                   std::string("\x01\x02\x03\x04\x05\x06", 6));
     const Volume flat = readVolume(dir.file("flat.mha"));
     REQUIRE(flat.shape() == Shape3{1, 2, 3});
     REQUIRE(flat.dataType() == DataType::UInt8);
@@ -279,13 +228,13 @@ TEST_CASE("ITK files of other scalar types and 2D images are read", "[itk]") {
 
 TEST_CASE("ITK reports truncated, lying and foreign files clearly", "[itk][malformed]") {
     test::ScratchDir dir("itk-malformed");
-    const Volume v = makeItkTestVolume(DataType::UInt16, {4, 5, 6});
+    const Volume v = test::patternVolume(DataType::UInt16, {4, 5, 6});
 
     SECTION("a truncated MetaImage") {
         writeVolume(dir.file("cut.mha"), v);
         std::string bytes = readWholeFile(dir.file("cut.mha"));
-        writeBytes(dir.file("cut.mha"), bytes.substr(0, bytes.size() - 7));
-        const std::string error = itkFormatErrorOf([&] { readVolume(dir.file("cut.mha")); });
+        test::writeFileBytes(dir.file("cut.mha"), bytes.substr(0, bytes.size() - 7));
+        const std::string error = test::formatErrorOf([&] { readVolume(dir.file("cut.mha")); });
         REQUIRE_THAT(error, Contains("cut.mha"));
         REQUIRE_THAT(error, Contains("240 bytes")); // 4 x 5 x 6 x 2 bytes promised
         REQUIRE_THAT(error, Contains("holds only 233 bytes"));
@@ -294,40 +243,40 @@ TEST_CASE("ITK reports truncated, lying and foreign files clearly", "[itk][malfo
     SECTION("a truncated NIfTI and a detached header without its data") {
         writeVolume(dir.file("cut.nii"), v);
         std::string bytes = readWholeFile(dir.file("cut.nii"));
-        writeBytes(dir.file("cut.nii"), bytes.substr(0, bytes.size() - 100));
-        REQUIRE_THAT(itkFormatErrorOf([&] { readVolume(dir.file("cut.nii")); }),
+        test::writeFileBytes(dir.file("cut.nii"), bytes.substr(0, bytes.size() - 100));
+        REQUIRE_THAT(test::formatErrorOf([&] { readVolume(dir.file("cut.nii")); }),
                      Contains("holds only"));
         writeVolume(dir.file("lost.nhdr"), v);
         fs::remove(dir.file("lost.raw"));
-        REQUIRE_THAT(itkFormatErrorOf([&] { readVolume(dir.file("lost.nhdr")); }),
+        REQUIRE_THAT(test::formatErrorOf([&] { readVolume(dir.file("lost.nhdr")); }),
                      Contains("lost.raw"));
     }
     SECTION("a NRRD header lying about its size fails fast, without allocating") {
         // 10^12 voxels announced, 64 bytes present; the memory budget is set so that
         // an attempt to allocate would surface as MemoryBudgetError, not FormatError.
         setMemoryLimitOverride(std::uint64_t(64) << 20);
-        writeBytes(dir.file("lie.nrrd"),
-                   nrrdFile("type: uint8\ndimension: 3\nsizes: 10000 10000 10000\n"
-                            "encoding: raw\n",
-                            std::string(64, '\x07')));
+        test::writeFileBytes(dir.file("lie.nrrd"),
+                             nrrdFile("type: uint8\ndimension: 3\nsizes: 10000 10000 10000\n"
+                                      "encoding: raw\n",
+                                      std::string(64, '\x07')));
         const auto start = std::chrono::steady_clock::now();
-        const std::string error = itkFormatErrorOf([&] { readVolume(dir.file("lie.nrrd")); });
+        const std::string error = test::formatErrorOf([&] { readVolume(dir.file("lie.nrrd")); });
         REQUIRE(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
         REQUIRE_THAT(error, Contains("10000 x 10000 x 10000"));
         REQUIRE_THAT(error, Contains("holds only 64 bytes"));
         REQUIRE_THROWS_AS(readVolumeInfo(dir.file("lie.nrrd")), FormatError);
         // The same lie in gzip: no deflate stream expands a thousandfold more than that.
-        writeBytes(dir.file("lie-gz.nrrd"),
-                   nrrdFile("type: uint8\ndimension: 3\nsizes: 10000 10000 10000\n"
-                            "encoding: gzip\n",
-                            std::string(64, '\x07')));
-        REQUIRE_THAT(itkFormatErrorOf([&] { readVolume(dir.file("lie-gz.nrrd")); }),
+        test::writeFileBytes(dir.file("lie-gz.nrrd"),
+                             nrrdFile("type: uint8\ndimension: 3\nsizes: 10000 10000 10000\n"
+                                      "encoding: gzip\n",
+                                      std::string(64, '\x07')));
+        REQUIRE_THAT(test::formatErrorOf([&] { readVolume(dir.file("lie-gz.nrrd")); }),
                      Contains("compressed"));
         // Attached data shorter than the sizes say, by a single byte.
-        writeBytes(dir.file("short.nrrd"),
-                   nrrdFile("type: uint8\ndimension: 3\nsizes: 4 4 4\nencoding: raw\n",
-                            std::string(63, '\x07')));
-        REQUIRE_THAT(itkFormatErrorOf([&] { readVolume(dir.file("short.nrrd")); }),
+        test::writeFileBytes(dir.file("short.nrrd"),
+                             nrrdFile("type: uint8\ndimension: 3\nsizes: 4 4 4\nencoding: raw\n",
+                                      std::string(63, '\x07')));
+        REQUIRE_THAT(test::formatErrorOf([&] { readVolume(dir.file("short.nrrd")); }),
                      Contains("holds only 63 bytes"));
         setMemoryLimitOverride(std::nullopt);
     }
@@ -338,14 +287,14 @@ TEST_CASE("ITK reports truncated, lying and foreign files clearly", "[itk][malfo
         std::string huge = good;
         const float enormous = 2.4656917e38f;          // from a damaged file that hung ITK
         std::memcpy(&huge[280 + 5 * 4], &enormous, 4); // srow_y[1]
-        writeBytes(dir.file("huge.nii"), huge);
-        REQUIRE_THAT(itkFormatErrorOf([&] { readVolume(dir.file("huge.nii")); }),
+        test::writeFileBytes(dir.file("huge.nii"), huge);
+        REQUIRE_THAT(test::formatErrorOf([&] { readVolume(dir.file("huge.nii")); }),
                      Contains("orientation"));
         std::string nan = good;
         const float notANumber = std::nanf("");
         std::memcpy(&nan[76 + 4], &notANumber, 4); // pixdim[1]
-        writeBytes(dir.file("nan.nii"), nan);
-        REQUIRE_THAT(itkFormatErrorOf([&] { readVolumeInfo(dir.file("nan.nii")); }),
+        test::writeFileBytes(dir.file("nan.nii"), nan);
+        REQUIRE_THAT(test::formatErrorOf([&] { readVolumeInfo(dir.file("nan.nii")); }),
                      Contains("orientation"));
     }
     SECTION("garbage under every extension") {
@@ -354,24 +303,26 @@ TEST_CASE("ITK reports truncated, lying and foreign files clearly", "[itk][malfo
             garbage[i] = static_cast<char>((i * 7919 + 13) % 251);
         for (const auto& ext : kItkExtensions) {
             const std::string path = dir.file("garbage" + ext);
-            writeBytes(path, garbage);
+            test::writeFileBytes(path, garbage);
             INFO(path);
-            REQUIRE_THAT(itkFormatErrorOf([&] { readVolume(path); }), Contains("not a readable"));
+            REQUIRE_THAT(test::formatErrorOf([&] { readVolume(path); }),
+                         Contains("not a readable"));
         }
-        writeBytes(dir.file("empty.nrrd"), "");
+        test::writeFileBytes(dir.file("empty.nrrd"), "");
         REQUIRE_THROWS_AS(readVolume(dir.file("empty.nrrd")), FormatError);
     }
     SECTION("colour, vector and 4D images are refused by name") {
-        writeBytes(dir.file("rgb.mha"), "ObjectType = Image\nNDims = 3\nDimSize = 2 2 1\n"
-                                        "ElementNumberOfChannels = 3\nElementType = MET_UCHAR\n"
-                                        "ElementDataFile = LOCAL\n" +
-                                            std::string(12, '\x10'));
-        REQUIRE_THAT(itkFormatErrorOf([&] { readVolume(dir.file("rgb.mha")); }),
+        test::writeFileBytes(dir.file("rgb.mha"),
+                             "ObjectType = Image\nNDims = 3\nDimSize = 2 2 1\n"
+                             "ElementNumberOfChannels = 3\nElementType = MET_UCHAR\n"
+                             "ElementDataFile = LOCAL\n" +
+                                 std::string(12, '\x10'));
+        REQUIRE_THAT(test::formatErrorOf([&] { readVolume(dir.file("rgb.mha")); }),
                      Contains("3 values per voxel"));
-        writeBytes(dir.file("time.nrrd"),
-                   nrrdFile("type: uint8\ndimension: 4\nsizes: 2 2 2 3\nencoding: raw\n",
-                            std::string(24, '\x01')));
-        REQUIRE_THAT(itkFormatErrorOf([&] { readVolume(dir.file("time.nrrd")); }),
+        test::writeFileBytes(dir.file("time.nrrd"),
+                             nrrdFile("type: uint8\ndimension: 4\nsizes: 2 2 2 3\nencoding: raw\n",
+                                      std::string(24, '\x01')));
+        REQUIRE_THAT(test::formatErrorOf([&] { readVolume(dir.file("time.nrrd")); }),
                      Contains("only 2D and 3D"));
     }
 }

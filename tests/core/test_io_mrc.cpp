@@ -6,6 +6,7 @@
 #include "core/util/Error.h"
 #include "core/volume/MemoryBudget.h"
 #include "tests/support/TestPaths.h"
+#include "tests/support/VolumeTestSupport.h"
 
 #include <catch2/catch.hpp>
 
@@ -27,58 +28,6 @@ namespace {
 void loadMrcPlugin() {
     PluginRegistry::instance().loadPlugins({CISTERNA_PLUGIN_BUILD_DIR});
     REQUIRE(PluginRegistry::instance().formatByName("mrc"));
-}
-
-Volume makeMrcTestVolume(DataType type, const Shape3& shape) {
-    Volume v = Volume::allocate(type, shape);
-    dispatchDataType(type, [&](auto tag) {
-        using T = decltype(tag);
-        auto view = v.view<T>();
-        for (std::int64_t z = 0; z < shape.z; ++z)
-            for (std::int64_t y = 0; y < shape.y; ++y)
-                for (std::int64_t x = 0; x < shape.x; ++x) {
-                    const std::int64_t n = z * 4099 + y * 257 + x * 3;
-                    if constexpr (std::is_same_v<T, float>)
-                        view(z, y, x) = static_cast<float>(n) * 0.25f - 100.5f;
-                    else
-                        view(z, y, x) = static_cast<T>(n % (sizeof(T) == 1 ? 251 : 65521));
-                }
-    });
-    return v;
-}
-
-void requireSameMrcVoxels(const Volume& a, const Volume& b) {
-    REQUIRE(a.dataType() == b.dataType());
-    REQUIRE(a.shape() == b.shape());
-    std::int64_t mismatches = 0;
-    dispatchDataType(a.dataType(), [&](auto tag) {
-        using T = decltype(tag);
-        const auto va = a.view<T>();
-        const auto vb = b.view<T>();
-        for (std::int64_t z = 0; z < a.shape().z; ++z)
-            for (std::int64_t y = 0; y < a.shape().y; ++y)
-                for (std::int64_t x = 0; x < a.shape().x; ++x)
-                    if (va(z, y, x) != vb(z, y, x))
-                        ++mismatches;
-    });
-    REQUIRE(mismatches == 0);
-}
-
-template <class F> std::string mrcFormatErrorOf(F&& f) {
-    try {
-        f();
-    } catch (const FormatError& e) {
-        return e.what();
-    } catch (const std::exception& e) {
-        FAIL("expected a FormatError, got: " << e.what());
-    }
-    FAIL("expected a FormatError, got none");
-    return {};
-}
-
-void writeMrcBytes(const std::string& path, const std::string& bytes) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
 template <class T> void putScalar(std::string& bytes, std::size_t at, T value, bool bigEndian) {
@@ -156,7 +105,7 @@ TEST_CASE("MRC round trips uint8, uint16 and float32 with voxel size and origin"
     loadMrcPlugin();
     test::ScratchDir dir("mrc-roundtrip");
     for (DataType type : {DataType::UInt8, DataType::UInt16, DataType::Float32}) {
-        Volume original = makeMrcTestVolume(type, {5, 7, 9});
+        Volume original = test::patternVolume(type, {5, 7, 9});
         original.setVoxelSize({33.3, 4.17, 8});
         original.setOrigin({300.7, -20.25, 10.1});
         for (const char* ext : {".mrc", ".map", ".rec", ".st", ".ali", ".mrcs"}) {
@@ -171,7 +120,7 @@ TEST_CASE("MRC round trips uint8, uint16 and float32 with voxel size and origin"
             REQUIRE(info.voxelSize == Vec3d{33.3, 4.17, 8});
             REQUIRE(info.origin == Vec3d{300.7, -20.25, 10.1});
             const Volume back = readVolume(path);
-            requireSameMrcVoxels(original, back);
+            test::requireSameVoxels(original, back);
             REQUIRE(back.voxelSize() == original.voxelSize());
             REQUIRE(back.origin() == original.origin());
         }
@@ -183,7 +132,7 @@ TEST_CASE("MRC round trips uint8, uint16 and float32 with voxel size and origin"
 TEST_CASE("MRC header fields written are where MRC2014 puts them", "[mrc]") {
     loadMrcPlugin();
     test::ScratchDir dir("mrc-header");
-    Volume v = makeMrcTestVolume(DataType::UInt8, {3, 4, 5});
+    Volume v = test::patternVolume(DataType::UInt8, {3, 4, 5});
     v.setVoxelSize({30, 8, 4});
     v.setOrigin({-6, 0, 12.5});
     writeVolume(dir.file("h.mrc"), v);
@@ -226,12 +175,12 @@ TEST_CASE("MRC header fields written are where MRC2014 puts them", "[mrc]") {
     REQUIRE(getScalar<std::int32_t>(b, 220) == 1);               // nlabl
     REQUIRE(b.substr(224, 8) == "Cisterna");
 
-    writeVolume(dir.file("h16.mrc"), makeMrcTestVolume(DataType::UInt16, {1, 2, 3}));
+    writeVolume(dir.file("h16.mrc"), test::patternVolume(DataType::UInt16, {1, 2, 3}));
     const std::string b16 = readWholeFile(dir.file("h16.mrc"));
     REQUIRE(getScalar<std::int32_t>(b16, 12) == 6);
     REQUIRE(getScalar<float>(b16, 40) == 0.0f); // no voxel size: cell size 0
     REQUIRE(b16.size() == 1024 + 6 * 2);
-    writeVolume(dir.file("h32.mrc"), makeMrcTestVolume(DataType::Float32, {1, 2, 3}));
+    writeVolume(dir.file("h32.mrc"), test::patternVolume(DataType::Float32, {1, 2, 3}));
     REQUIRE(getScalar<std::int32_t>(readWholeFile(dir.file("h32.mrc")), 12) == 2);
     REQUIRE_FALSE(readVolume(dir.file("h16.mrc")).hasVoxelSize());
 }
@@ -245,7 +194,7 @@ TEST_CASE("MRC modes 0, 1 and 12, big-endian files and extended headers are read
         m.mode = 1;
         const std::vector<std::int16_t> values{-32768, -1, 0, 1, 2, 32767, 100, -100};
         m.data = encodeValues(values, false);
-        writeMrcBytes(dir.file("m1.mrc"), m.bytes());
+        test::writeFileBytes(dir.file("m1.mrc"), m.bytes());
         const Volume v = readVolume(dir.file("m1.mrc"));
         REQUIRE(v.dataType() == DataType::Float32);
         REQUIRE(v.valueAt({0, 0, 0}) == -32768.0);
@@ -258,7 +207,7 @@ TEST_CASE("MRC modes 0, 1 and 12, big-endian files and extended headers are read
         m.mode = 12;
         m.data = encodeValues<std::uint16_t>(
             {0x3C00, 0xC000, 0x3555, 0x7BFF, 0x0001, 0x8000, 0x7C00, 0x3800}, false);
-        writeMrcBytes(dir.file("m12.mrc"), m.bytes());
+        test::writeFileBytes(dir.file("m12.mrc"), m.bytes());
         const Volume v = readVolume(dir.file("m12.mrc"));
         REQUIRE(v.dataType() == DataType::Float32);
         REQUIRE(v.valueAt({0, 0, 0}) == 1.0);
@@ -275,7 +224,7 @@ TEST_CASE("MRC modes 0, 1 and 12, big-endian files and extended headers are read
         imodSigned.imodStamp = 1146047817;
         imodSigned.imodFlags = 1;
         imodSigned.data = bytes;
-        writeMrcBytes(dir.file("s.mrc"), imodSigned.bytes());
+        test::writeFileBytes(dir.file("s.mrc"), imodSigned.bytes());
         const Volume s = readVolume(dir.file("s.mrc"));
         REQUIRE(s.dataType() == DataType::Float32);
         REQUIRE(s.valueAt({0, 0, 0}) == -128.0);
@@ -285,7 +234,7 @@ TEST_CASE("MRC modes 0, 1 and 12, big-endian files and extended headers are read
         CraftedMrc imodUnsigned = imodSigned;
         imodUnsigned.imodFlags = 0;
         imodUnsigned.dmin = -5; // IMOD's flag wins over the statistics
-        writeMrcBytes(dir.file("u.mrc"), imodUnsigned.bytes());
+        test::writeFileBytes(dir.file("u.mrc"), imodUnsigned.bytes());
         const Volume u = readVolume(dir.file("u.mrc"));
         REQUIRE(u.dataType() == DataType::UInt8);
         REQUIRE(u.valueAt({0, 0, 0}) == 128.0);
@@ -295,11 +244,11 @@ TEST_CASE("MRC modes 0, 1 and 12, big-endian files and extended headers are read
         plain.data = bytes;
         plain.dmin = -128;
         plain.dmax = 127;
-        writeMrcBytes(dir.file("p.mrc"), plain.bytes());
+        test::writeFileBytes(dir.file("p.mrc"), plain.bytes());
         REQUIRE(readVolume(dir.file("p.mrc")).valueAt({0, 0, 0}) == -128.0);
         plain.dmin = 0;
         plain.dmax = 255;
-        writeMrcBytes(dir.file("p.mrc"), plain.bytes());
+        test::writeFileBytes(dir.file("p.mrc"), plain.bytes());
         REQUIRE(readVolume(dir.file("p.mrc")).valueAt({0, 0, 0}) == 128.0);
     }
     SECTION("big-endian files, stamped or guessed from the mode") {
@@ -310,7 +259,7 @@ TEST_CASE("MRC modes 0, 1 and 12, big-endian files and extended headers are read
         m.cella[0] = m.cella[1] = m.cella[2] = 20; // 2 voxels of 10 Å = 1 nm
         m.origin[2] = 50;                          // z origin 5 nm
         m.data = encodeValues<float>({1.5f, -2.25f, 3, 4, 5, 6, 7, 1e6f}, true);
-        writeMrcBytes(dir.file("be.mrc"), m.bytes());
+        test::writeFileBytes(dir.file("be.mrc"), m.bytes());
         const VolumeInfo info = readVolumeInfo(dir.file("be.mrc"));
         REQUIRE(std::find(info.details.begin(), info.details.end(), "big-endian file") !=
                 info.details.end());
@@ -330,7 +279,7 @@ TEST_CASE("MRC modes 0, 1 and 12, big-endian files and extended headers are read
         old.nversion = 0;
         old.map = std::string(4, '\0');
         old.data = encodeValues<std::uint16_t>({1, 2, 3, 4, 5, 6, 7, 65535}, true);
-        writeMrcBytes(dir.file("old.mrc"), old.bytes());
+        test::writeFileBytes(dir.file("old.mrc"), old.bytes());
         const Volume o = readVolume(dir.file("old.mrc"));
         REQUIRE(o.dataType() == DataType::UInt16);
         REQUIRE(o.valueAt({0, 0, 1}) == 2.0);
@@ -343,7 +292,7 @@ TEST_CASE("MRC modes 0, 1 and 12, big-endian files and extended headers are read
         m.exttyp = "FEI1";
         m.extended = std::string(131, '\x55');
         m.data = std::string("\x01\x02\x03\x04\x05\x06\x07\x08", 8);
-        writeMrcBytes(dir.file("ext.mrc"), m.bytes());
+        test::writeFileBytes(dir.file("ext.mrc"), m.bytes());
         const Volume v = readVolume(dir.file("ext.mrc"));
         REQUIRE(v.valueAt({0, 0, 0}) == 1.0);
         REQUIRE(v.valueAt({1, 1, 1}) == 8.0);
@@ -376,7 +325,7 @@ TEST_CASE("MRC axis orders other than 1, 2, 3 are transposed into (z, y, x)", "[
         return m;
     };
     SECTION("columns are y, rows are x, sections are z") {
-        writeMrcBytes(dir.file("yxz.mrc"), crafted(2, 1, 3).bytes());
+        test::writeFileBytes(dir.file("yxz.mrc"), crafted(2, 1, 3).bytes());
         const Volume v = readVolume(dir.file("yxz.mrc"));
         REQUIRE(v.shape() == Shape3{4, 3, 2});
         for (int z = 0; z < 4; ++z)
@@ -386,10 +335,10 @@ TEST_CASE("MRC axis orders other than 1, 2, 3 are transposed into (z, y, x)", "[
         ReadOptions options;
         options.region = Box3{{1, 1, 1}, {2, 2, 1}};
         const Volume part = readVolume(dir.file("yxz.mrc"), options);
-        requireSameMrcVoxels(v.crop(*options.region), part);
+        test::requireSameVoxels(v.crop(*options.region), part);
     }
     SECTION("columns are z, rows are x, sections are y") {
-        writeMrcBytes(dir.file("zxy.mrc"), crafted(3, 1, 2).bytes());
+        test::writeFileBytes(dir.file("zxy.mrc"), crafted(3, 1, 2).bytes());
         const Volume v = readVolume(dir.file("zxy.mrc"));
         REQUIRE(v.shape() == Shape3{3, 4, 2});
         for (int z = 0; z < 3; ++z)
@@ -402,17 +351,17 @@ TEST_CASE("MRC axis orders other than 1, 2, 3 are transposed into (z, y, x)", "[
 TEST_CASE("MRC region reads read only the region", "[mrc]") {
     loadMrcPlugin();
     test::ScratchDir dir("mrc-region");
-    Volume original = makeMrcTestVolume(DataType::UInt16, {6, 8, 10});
+    Volume original = test::patternVolume(DataType::UInt16, {6, 8, 10});
     original.setVoxelSize({30, 5, 4});
     original.setOrigin({100, 0, 50});
     writeVolume(dir.file("r.mrc"), original);
     ReadOptions options;
     options.region = Box3{{1, 2, 3}, {4, 5, 6}};
     const Volume part = readVolume(dir.file("r.mrc"), options);
-    requireSameMrcVoxels(original.crop(*options.region), part);
+    test::requireSameVoxels(original.crop(*options.region), part);
     REQUIRE(part.origin() == original.crop(*options.region).origin());
     options.region = Box3{{2, 0, 0}, {1, 8, 10}}; // one whole section
-    requireSameMrcVoxels(original.crop(*options.region), readVolume(dir.file("r.mrc"), options));
+    test::requireSameVoxels(original.crop(*options.region), readVolume(dir.file("r.mrc"), options));
     options.region = Box3{{0, 0, 0}, {7, 1, 1}};
     REQUIRE_THROWS_AS(readVolume(dir.file("r.mrc"), options), FormatError);
 
@@ -422,7 +371,7 @@ TEST_CASE("MRC region reads read only the region", "[mrc]") {
     big.nx = 1024;
     big.ny = 1024;
     big.nz = 2048;
-    writeMrcBytes(dir.file("big.mrc"), big.bytes());
+    test::writeFileBytes(dir.file("big.mrc"), big.bytes());
     const std::uint64_t voxelAt = (2001ull * 1024 + 1001) * 1024 + 1002;
     {
         std::fstream f(dir.file("big.mrc"), std::ios::in | std::ios::out | std::ios::binary);
@@ -442,18 +391,18 @@ TEST_CASE("MRC region reads read only the region", "[mrc]") {
 TEST_CASE("MRC writes cropped views and refuses compression", "[mrc]") {
     loadMrcPlugin();
     test::ScratchDir dir("mrc-write");
-    Volume original = makeMrcTestVolume(DataType::Float32, {4, 5, 6});
+    Volume original = test::patternVolume(DataType::Float32, {4, 5, 6});
     original.setVoxelSize({10, 2, 2});
     const Volume crop = original.crop({{1, 1, 1}, {2, 3, 4}});
     writeVolume(dir.file("crop.mrc"), crop);
     const Volume back = readVolume(dir.file("crop.mrc"));
-    requireSameMrcVoxels(crop, back);
+    test::requireSameVoxels(crop, back);
     REQUIRE(back.origin() == crop.origin());
 
     const std::string before = readWholeFile(dir.file("crop.mrc"));
     WriteOptions gzip;
     gzip.compression = "gzip";
-    REQUIRE_THAT(mrcFormatErrorOf([&] { writeVolume(dir.file("crop.mrc"), original, gzip); }),
+    REQUIRE_THAT(test::formatErrorOf([&] { writeVolume(dir.file("crop.mrc"), original, gzip); }),
                  Contains("not compressed"));
     REQUIRE(readWholeFile(dir.file("crop.mrc")) == before);
 }
@@ -463,9 +412,9 @@ TEST_CASE("malformed MRC files are refused with the reason", "[mrc][malformed]")
     test::ScratchDir dir("mrc-malformed");
     auto errorOf = [&](const CraftedMrc& m, const std::string& name) {
         const std::string path = dir.file(name);
-        writeMrcBytes(path, m.bytes());
+        test::writeFileBytes(path, m.bytes());
         REQUIRE_THROWS_AS(readVolumeInfo(path), FormatError);
-        return mrcFormatErrorOf([&] { readVolume(path); });
+        return test::formatErrorOf([&] { readVolume(path); });
     };
     CraftedMrc valid;
     valid.nx = valid.ny = valid.nz = 4;
@@ -473,8 +422,8 @@ TEST_CASE("malformed MRC files are refused with the reason", "[mrc][malformed]")
     valid.data = std::string(4 * 4 * 4 * 4, '\0');
 
     SECTION("a header shorter than 1024 bytes") {
-        writeMrcBytes(dir.file("short.mrc"), valid.bytes().substr(0, 500));
-        REQUIRE_THAT(mrcFormatErrorOf([&] { readVolume(dir.file("short.mrc")); }),
+        test::writeFileBytes(dir.file("short.mrc"), valid.bytes().substr(0, 500));
+        REQUIRE_THAT(test::formatErrorOf([&] { readVolume(dir.file("short.mrc")); }),
                      Contains("holds only 500 bytes, less than the 1024-byte MRC header"));
     }
     SECTION("truncated voxel data") {
@@ -526,7 +475,7 @@ TEST_CASE("malformed MRC files are refused with the reason", "[mrc][malformed]")
         m.map = "ABCD";
         REQUIRE_THAT(errorOf(m, "nomap.mrc"), Contains("\"MAP \" stamp"));
         m.nversion = 0; // an old-style file: tolerated
-        writeMrcBytes(dir.file("oldstyle.mrc"), m.bytes());
+        test::writeFileBytes(dir.file("oldstyle.mrc"), m.bytes());
         REQUIRE(readVolume(dir.file("oldstyle.mrc")).shape() == Shape3{4, 4, 4});
     }
 }

@@ -2,8 +2,10 @@
 // byte below (stored deflate blocks, CRC-32 and Adler-32 computed here), so the
 // tests do not depend on an encoder other than the one under test.
 #include "core/io/VolumeIO.h"
+#include "core/util/AtomicWrite.h"
 #include "core/util/Error.h"
 #include "tests/support/TestPaths.h"
+#include "tests/support/VolumeTestSupport.h"
 
 #include <catch2/catch.hpp>
 
@@ -16,63 +18,6 @@ using Catch::Matchers::Contains;
 namespace fs = std::filesystem;
 
 namespace {
-
-Volume makeSliceTestVolume(DataType type, const Shape3& shape) {
-    Volume v = Volume::allocate(type, shape);
-    dispatchDataType(type, [&](auto tag) {
-        using T = decltype(tag);
-        auto view = v.view<T>();
-        for (std::int64_t z = 0; z < shape.z; ++z)
-            for (std::int64_t y = 0; y < shape.y; ++y)
-                for (std::int64_t x = 0; x < shape.x; ++x) {
-                    const std::int64_t n = z * 4099 + y * 257 + x * 3;
-                    if constexpr (std::is_same_v<T, float>)
-                        view(z, y, x) = static_cast<float>(n) * 0.25f - 100.5f;
-                    else
-                        view(z, y, x) = static_cast<T>(n % (sizeof(T) == 1 ? 251 : 65521));
-                }
-    });
-    return v;
-}
-
-void requireSameSliceVoxels(const Volume& a, const Volume& b) {
-    REQUIRE(a.dataType() == b.dataType());
-    REQUIRE(a.shape() == b.shape());
-    std::int64_t mismatches = 0;
-    dispatchDataType(a.dataType(), [&](auto tag) {
-        using T = decltype(tag);
-        const auto va = a.view<T>();
-        const auto vb = b.view<T>();
-        for (std::int64_t z = 0; z < a.shape().z; ++z)
-            for (std::int64_t y = 0; y < a.shape().y; ++y)
-                for (std::int64_t x = 0; x < a.shape().x; ++x)
-                    if (va(z, y, x) != vb(z, y, x))
-                        ++mismatches;
-    });
-    REQUIRE(mismatches == 0);
-}
-
-template <class F> std::string sliceFormatErrorOf(F&& f) {
-    try {
-        f();
-    } catch (const FormatError& e) {
-        return e.what();
-    } catch (const std::exception& e) {
-        FAIL("expected a FormatError, got: " << e.what());
-    }
-    FAIL("expected a FormatError, but nothing was thrown");
-    return {};
-}
-
-void writeSliceFileBytes(const fs::path& path, const std::string& bytes) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
-
-std::string sliceFileBytes(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 std::vector<std::string> fileNames(const fs::path& folder) {
     std::vector<std::string> names;
@@ -163,7 +108,7 @@ TEST_CASE("TIFF slice folders round trip uint8, uint16 and float32 with voxel si
     test::ScratchDir dir("slices-tif");
     for (DataType type : {DataType::UInt8, DataType::UInt16, DataType::Float32}) {
         INFO(toString(type));
-        Volume v = makeSliceTestVolume(type, {4, 6, 9});
+        Volume v = test::patternVolume(type, {4, 6, 9});
         v.setVoxelSize({25, 4, 3.5});
         v.setOrigin({50, 1, 2});
         const std::string folder = dir.file(std::string("tif_") + toString(type)) + "/";
@@ -171,7 +116,7 @@ TEST_CASE("TIFF slice folders round trip uint8, uint16 and float32 with voxel si
         REQUIRE(fileNames(folder) == std::vector<std::string>{"slice_0000.tif", "slice_0001.tif",
                                                               "slice_0002.tif", "slice_0003.tif"});
         const Volume back = readVolume(folder);
-        requireSameSliceVoxels(back, v);
+        test::requireSameVoxels(back, v);
         REQUIRE(back.voxelSize() == Vec3d{25, 4, 3.5});
         REQUIRE(back.origin() == Vec3d{50, 1, 2});
         const VolumeInfo info = readVolumeInfo(folder);
@@ -187,46 +132,46 @@ TEST_CASE("PNG slice folders round trip uint8 and uint16 and refuse float32", "[
     png.sliceExtension = ".png";
     for (DataType type : {DataType::UInt8, DataType::UInt16}) {
         INFO(toString(type));
-        Volume v = makeSliceTestVolume(type, {3, 7, 5});
+        Volume v = test::patternVolume(type, {3, 7, 5});
         v.setVoxelSize({25, 4, 4}); // PNG slices cannot keep it
         const std::string folder = dir.file(std::string("png_") + toString(type)) + "/";
         writeVolume(folder, v, png);
         REQUIRE(fileNames(folder) ==
                 std::vector<std::string>{"slice_0000.png", "slice_0001.png", "slice_0002.png"});
         const Volume back = readVolume(folder);
-        requireSameSliceVoxels(back, v);
+        test::requireSameVoxels(back, v);
         REQUIRE(back.role() == VolumeRole::Image);
         REQUIRE_FALSE(back.hasVoxelSize());
         REQUIRE(readVolumeInfo(folder).compression == "png");
     }
-    const Volume floats = makeSliceTestVolume(DataType::Float32, {2, 3, 3});
-    CHECK_THAT(sliceFormatErrorOf([&] { writeVolume(dir.file("float") + "/", floats, png); }),
+    const Volume floats = test::patternVolume(DataType::Float32, {2, 3, 3});
+    CHECK_THAT(test::formatErrorOf([&] { writeVolume(dir.file("float") + "/", floats, png); }),
                Contains("write float32 volumes as .tif slices"));
     REQUIRE_FALSE(fs::exists(dir.file("float")));
     png.sliceExtension = ".jpg";
-    CHECK_THAT(sliceFormatErrorOf([&] {
+    CHECK_THAT(test::formatErrorOf([&] {
                    writeVolume(dir.file("jpg") + "/",
-                               makeSliceTestVolume(DataType::UInt8, {1, 2, 2}), png);
+                               test::patternVolume(DataType::UInt8, {1, 2, 2}), png);
                }),
                Contains("not '.jpg'"));
 }
 
 TEST_CASE("slices are written by a file name pattern", "[slices]") {
     test::ScratchDir dir("slices-pattern");
-    const Volume v = makeSliceTestVolume(DataType::UInt16, {3, 4, 5});
+    const Volume v = test::patternVolume(DataType::UInt16, {3, 4, 5});
     writeVolume(dir.file("out") + "/img_%03d.png", v);
     REQUIRE(fileNames(dir.file("out")) ==
             std::vector<std::string>{"img_000.png", "img_001.png", "img_002.png"});
-    requireSameSliceVoxels(readVolume(dir.file("out")), v);
+    test::requireSameVoxels(readVolume(dir.file("out")), v);
 
     // Into an existing folder: its other files stay.
     fs::create_directory(dir.file("keep"));
-    writeSliceFileBytes(dir.file("keep") + "/notes.txt", "my notes");
+    test::writeFileBytes(dir.file("keep") + "/notes.txt", "my notes");
     writeVolume(dir.file("keep") + "/z%d.tif", v);
     REQUIRE(fileNames(dir.file("keep")) ==
             std::vector<std::string>{"notes.txt", "z0.tif", "z1.tif", "z2.tif"});
-    REQUIRE(sliceFileBytes(dir.file("keep") + "/notes.txt") == "my notes");
-    requireSameSliceVoxels(readVolume(dir.file("keep")), v);
+    REQUIRE(readWholeFile(dir.file("keep") + "/notes.txt") == "my notes");
+    test::requireSameVoxels(readVolume(dir.file("keep")), v);
 
     REQUIRE_THROWS_AS(writeVolume(dir.file("bad") + "/img_%s.png", v), FormatError);
     REQUIRE_THROWS_AS(writeVolume(dir.file("bad") + "/img_%d_%d.png", v), FormatError);
@@ -235,15 +180,15 @@ TEST_CASE("slices are written by a file name pattern", "[slices]") {
 TEST_CASE("slice folders are replaced whole, and never over other work", "[slices]") {
     test::ScratchDir dir("slices-replace");
     const std::string folder = dir.file("stack") + "/";
-    writeVolume(folder, makeSliceTestVolume(DataType::UInt8, {5, 3, 3}));
-    const Volume fewer = makeSliceTestVolume(DataType::UInt8, {2, 4, 4});
-    writeVolume(dir.file("stack"), fewer);             // an existing folder, named without '/'
-    requireSameSliceVoxels(readVolume(folder), fewer); // no stale slices 2..4 left
+    writeVolume(folder, test::patternVolume(DataType::UInt8, {5, 3, 3}));
+    const Volume fewer = test::patternVolume(DataType::UInt8, {2, 4, 4});
+    writeVolume(dir.file("stack"), fewer);              // an existing folder, named without '/'
+    test::requireSameVoxels(readVolume(folder), fewer); // no stale slices 2..4 left
     REQUIRE(fileNames(folder).size() == 2);
 
     fs::create_directory(dir.file("work"));
-    writeSliceFileBytes(dir.file("work") + "/analysis.csv", "a,b\n");
-    CHECK_THAT(sliceFormatErrorOf([&] { writeVolume(dir.file("work") + "/", fewer); }),
+    test::writeFileBytes(dir.file("work") + "/analysis.csv", "a,b\n");
+    CHECK_THAT(test::formatErrorOf([&] { writeVolume(dir.file("work") + "/", fewer); }),
                Contains("already holds analysis.csv"));
     REQUIRE(fileNames(dir.file("work")) == std::vector<std::string>{"analysis.csv"});
     // Nothing but the two folders was left behind (no temporaries).
@@ -255,8 +200,8 @@ TEST_CASE("slices are stacked in natural order", "[slices]") {
     fs::create_directory(dir.file("png"));
     fs::create_directory(dir.file("tif"));
     for (int n : {10, 2, 1}) {
-        writeSliceFileBytes(dir.file("png") + "/img_" + std::to_string(n) + ".png",
-                            constantGreyPng(3, 2, static_cast<char>(n)));
+        test::writeFileBytes(dir.file("png") + "/img_" + std::to_string(n) + ".png",
+                             constantGreyPng(3, 2, static_cast<char>(n)));
         Volume one = Volume::allocate(DataType::UInt16, {1, 2, 3});
         for (std::int64_t i = 0; i < 6; ++i)
             static_cast<std::uint16_t*>(one.data())[i] = static_cast<std::uint16_t>(n * 1000);
@@ -275,7 +220,7 @@ TEST_CASE("slices are stacked in natural order", "[slices]") {
 
 TEST_CASE("slice folder region reads equal crops of full reads", "[slices]") {
     test::ScratchDir dir("slices-region");
-    const Volume v = makeSliceTestVolume(DataType::UInt16, {5, 12, 10});
+    const Volume v = test::patternVolume(DataType::UInt16, {5, 12, 10});
     WriteOptions png;
     png.sliceExtension = "png";
     writeVolume(dir.file("p") + "/", v, png);
@@ -284,7 +229,7 @@ TEST_CASE("slice folder region reads equal crops of full reads", "[slices]") {
     region.region = Box3{{1, 3, 2}, {3, 6, 7}};
     for (const std::string folder : {dir.file("p"), dir.file("t")}) {
         INFO(folder);
-        requireSameSliceVoxels(readVolume(folder, region), v.crop(*region.region).clone());
+        test::requireSameVoxels(readVolume(folder, region), v.crop(*region.region).clone());
     }
 }
 
@@ -292,7 +237,7 @@ TEST_CASE("PNG slices: palette indices, packed grey and 16-bit values", "[slices
     test::ScratchDir dir("slices-pngkinds");
     fs::create_directory(dir.file("palette"));
     for (int z = 0; z < 2; ++z)
-        writeSliceFileBytes(
+        test::writeFileBytes(
             dir.file("palette") + "/l" + std::to_string(z) + ".png",
             craftPng(4, 2, 8, 3,
                      {std::string("\x00\x01\x02\x03", 4), std::string(4, static_cast<char>(z + 4))},
@@ -305,8 +250,8 @@ TEST_CASE("PNG slices: palette indices, packed grey and 16-bit values", "[slices
 
     // 4-bit grey keeps its values 0..15 (labels), not scaled to 0..255.
     fs::create_directory(dir.file("packed"));
-    writeSliceFileBytes(dir.file("packed") + "/a.png",
-                        craftPng(4, 1, 4, 0, {std::string("\x01\x2f", 2)}));
+    test::writeFileBytes(dir.file("packed") + "/a.png",
+                         craftPng(4, 1, 4, 0, {std::string("\x01\x2f", 2)}));
     const Volume packed = readVolume(dir.file("packed"));
     REQUIRE(packed.valueAt({0, 0, 0}) == 0);
     REQUIRE(packed.valueAt({0, 0, 1}) == 1);
@@ -314,8 +259,8 @@ TEST_CASE("PNG slices: palette indices, packed grey and 16-bit values", "[slices
     REQUIRE(packed.valueAt({0, 0, 3}) == 15);
 
     fs::create_directory(dir.file("deep"));
-    writeSliceFileBytes(dir.file("deep") + "/a.png",
-                        craftPng(2, 1, 16, 0, {std::string("\x12\x34\xff\x00", 4)}));
+    test::writeFileBytes(dir.file("deep") + "/a.png",
+                         craftPng(2, 1, 16, 0, {std::string("\x12\x34\xff\x00", 4)}));
     const Volume deep = readVolume(dir.file("deep"));
     REQUIRE(deep.dataType() == DataType::UInt16);
     REQUIRE(deep.valueAt({0, 0, 0}) == 0x1234);
@@ -323,7 +268,7 @@ TEST_CASE("PNG slices: palette indices, packed grey and 16-bit values", "[slices
 
     // Adam7 interlacing of 2 x 2 pixels: pass 1 holds (0,0), pass 6 (0,1), pass 7 row 1.
     fs::create_directory(dir.file("adam7"));
-    writeSliceFileBytes(
+    test::writeFileBytes(
         dir.file("adam7") + "/a.png",
         craftPng(2, 2, 8, 0, {std::string("\x0a"), std::string("\x0b"), std::string("\x0c\x0d")}, 0,
                  true));
@@ -344,7 +289,7 @@ TEST_CASE("slice folders report bad and mismatched slices by file name", "[slice
         const std::string folder = dir.file(name);
         fs::create_directory(folder);
         for (const auto& [file, bytes] : files)
-            writeSliceFileBytes(folder + "/" + file, bytes);
+            test::writeFileBytes(folder + "/" + file, bytes);
         return folder;
     };
     const std::string good = constantGreyPng(4, 3, 9);
@@ -353,7 +298,7 @@ TEST_CASE("slice folders report bad and mismatched slices by file name", "[slice
                                                    {"s2.png", good},
                                                    {"s3.png", constantGreyPng(5, 3, 9)},
                                                    {"s4.png", constantGreyPng(6, 3, 9)}});
-    const std::string sizeError = sliceFormatErrorOf([&] { readVolume(sizes); });
+    const std::string sizeError = test::formatErrorOf([&] { readVolume(sizes); });
     CHECK_THAT(sizeError, Contains("s3.png: is 5 x 3 uint8 but the first slice s1.png is 4 x 3"));
 
     const std::string types = folderWith(
@@ -361,39 +306,40 @@ TEST_CASE("slice folders report bad and mismatched slices by file name", "[slice
         {{"a.png", good},
          {"b.png", craftPng(4, 3, 16, 0,
                             {std::string(8, '\0'), std::string(8, '\0'), std::string(8, '\0')})}});
-    CHECK_THAT(sliceFormatErrorOf([&] { readVolume(types); }), Contains("b.png: is 4 x 3 uint16"));
+    CHECK_THAT(test::formatErrorOf([&] { readVolume(types); }), Contains("b.png: is 4 x 3 uint16"));
 
     const std::string mixed = folderWith("mixed", {{"a.png", good}, {"b.tif", "II*\0"}});
-    CHECK_THAT(sliceFormatErrorOf([&] { readVolume(mixed); }),
+    CHECK_THAT(test::formatErrorOf([&] { readVolume(mixed); }),
                Contains("holds both TIFF (b.tif) and PNG (a.png) slices"));
 
     const std::string alpha =
         folderWith("alpha", {{"a.png", craftPng(2, 1, 8, 4, {std::string(4, '\x7f')})}});
-    CHECK_THAT(sliceFormatErrorOf([&] { readVolume(alpha); }), Contains("alpha channel"));
+    CHECK_THAT(test::formatErrorOf([&] { readVolume(alpha); }), Contains("alpha channel"));
     const std::string rgb =
         folderWith("rgb", {{"a.png", craftPng(2, 1, 8, 2, {std::string(6, '\x7f')})}});
-    CHECK_THAT(sliceFormatErrorOf([&] { readVolume(rgb); }), Contains("is RGB colour"));
+    CHECK_THAT(test::formatErrorOf([&] { readVolume(rgb); }), Contains("is RGB colour"));
 
     const std::string cut =
         folderWith("cut", {{"a.png", good}, {"b.png", good.substr(0, good.size() - 30)}});
-    CHECK_THAT(sliceFormatErrorOf([&] { readVolume(cut); }),
+    CHECK_THAT(test::formatErrorOf([&] { readVolume(cut); }),
                Contains("b.png: ends before its last row (truncated?)"));
 
     const std::string text = folderWith("text", {{"a.png", "hello, I am text"}});
-    CHECK_THAT(sliceFormatErrorOf([&] { readVolume(text); }), Contains("a.png: is not a PNG file"));
+    CHECK_THAT(test::formatErrorOf([&] { readVolume(text); }),
+               Contains("a.png: is not a PNG file"));
 
     // An IHDR claiming 100000 x 100000 pixels in a file of a few dozen bytes.
     std::string lying = constantGreyPng(1, 1, 0);
     const std::string ihdr = be32(100000) + be32(100000) + std::string("\x08\x00\x00\x00\x00", 5);
     lying.replace(8, 25, pngChunk("IHDR", ihdr));
     const std::string huge = folderWith("huge", {{"a.png", lying}});
-    CHECK_THAT(sliceFormatErrorOf([&] { readVolume(huge); }),
+    CHECK_THAT(test::formatErrorOf([&] { readVolume(huge); }),
                Contains("100000 x 100000 pixels, more than a file of"));
 
     const std::string stacked = dir.file("stacked");
     fs::create_directory(stacked);
-    writeVolume(stacked + "/two_pages.tif", makeSliceTestVolume(DataType::UInt8, {2, 2, 2}));
-    CHECK_THAT(sliceFormatErrorOf([&] { readVolume(stacked); }),
+    writeVolume(stacked + "/two_pages.tif", test::patternVolume(DataType::UInt8, {2, 2, 2}));
+    CHECK_THAT(test::formatErrorOf([&] { readVolume(stacked); }),
                Contains("holds 2 pages; every file of a slice folder holds one image"));
 
     const std::string empty = folderWith("empty", {{"readme.txt", "no images here"}});
@@ -446,14 +392,14 @@ TEST_CASE("the SBEM mitochondria sample reads as PNG slice folders", "[slices][d
 
     test::ScratchDir dir("slices-sample");
     writeVolume(dir.file("images.tif"), images);
-    requireSameSliceVoxels(readVolume(dir.file("images.tif")), images);
+    test::requireSameVoxels(readVolume(dir.file("images.tif")), images);
     // Raw for the noisy images (gzip of 20 MiB of EM costs a second), gzip for
     // the labels, which compress fast.
     WriteOptions raw;
     raw.compression = "raw";
     writeVolume(dir.file("sample.h5:/volumes/raw"), images, raw);
     writeVolume(dir.file("sample.h5:/volumes/labels/mito"), labels);
-    requireSameSliceVoxels(readVolume(dir.file("sample.h5:/volumes/raw")), images);
-    requireSameSliceVoxels(readVolume(dir.file("sample.h5:/volumes/labels/mito")), labels);
+    test::requireSameVoxels(readVolume(dir.file("sample.h5:/volumes/raw")), images);
+    test::requireSameVoxels(readVolume(dir.file("sample.h5:/volumes/labels/mito")), labels);
     REQUIRE(readVolumeInfo(dir.file("sample.h5:/volumes/labels/mito")).compression == "gzip");
 }

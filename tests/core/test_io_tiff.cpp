@@ -1,9 +1,11 @@
 // Multi-page TIFF stacks. Foreign and malformed TIFFs are built byte by byte with
 // the small encoder below, so every tag is under the test's control.
 #include "core/io/VolumeIO.h"
+#include "core/util/AtomicWrite.h"
 #include "core/util/Error.h"
 #include "core/volume/MemoryBudget.h"
 #include "tests/support/TestPaths.h"
+#include "tests/support/VolumeTestSupport.h"
 
 #include <catch2/catch.hpp>
 
@@ -15,63 +17,6 @@ using Catch::Matchers::Contains;
 namespace fs = std::filesystem;
 
 namespace {
-
-Volume makeTiffTestVolume(DataType type, const Shape3& shape) {
-    Volume v = Volume::allocate(type, shape);
-    dispatchDataType(type, [&](auto tag) {
-        using T = decltype(tag);
-        auto view = v.view<T>();
-        for (std::int64_t z = 0; z < shape.z; ++z)
-            for (std::int64_t y = 0; y < shape.y; ++y)
-                for (std::int64_t x = 0; x < shape.x; ++x) {
-                    const std::int64_t n = z * 4099 + y * 257 + x * 3;
-                    if constexpr (std::is_same_v<T, float>)
-                        view(z, y, x) = static_cast<float>(n) * 0.25f - 100.5f;
-                    else
-                        view(z, y, x) = static_cast<T>(n % (sizeof(T) == 1 ? 251 : 65521));
-                }
-    });
-    return v;
-}
-
-void requireSameTiffVoxels(const Volume& a, const Volume& b) {
-    REQUIRE(a.dataType() == b.dataType());
-    REQUIRE(a.shape() == b.shape());
-    std::int64_t mismatches = 0;
-    dispatchDataType(a.dataType(), [&](auto tag) {
-        using T = decltype(tag);
-        const auto va = a.view<T>();
-        const auto vb = b.view<T>();
-        for (std::int64_t z = 0; z < a.shape().z; ++z)
-            for (std::int64_t y = 0; y < a.shape().y; ++y)
-                for (std::int64_t x = 0; x < a.shape().x; ++x)
-                    if (va(z, y, x) != vb(z, y, x))
-                        ++mismatches;
-    });
-    REQUIRE(mismatches == 0);
-}
-
-template <class F> std::string tiffFormatErrorOf(F&& f) {
-    try {
-        f();
-    } catch (const FormatError& e) {
-        return e.what();
-    } catch (const std::exception& e) {
-        FAIL("expected a FormatError, got: " << e.what());
-    }
-    FAIL("expected a FormatError, but nothing was thrown");
-    return {};
-}
-
-std::string tiffFileBytes(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-void writeTiffFileBytes(const std::string& path, const std::string& bytes) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
 
 // ---- A minimal classic-TIFF encoder for crafted files -----------------------
 
@@ -226,14 +171,14 @@ TEST_CASE("TIFF stacks round trip uint8, uint16 and float32 with voxel size and 
     test::ScratchDir dir("tiff-roundtrip");
     for (DataType type : {DataType::UInt8, DataType::UInt16, DataType::Float32}) {
         INFO(toString(type));
-        Volume v = makeTiffTestVolume(type, {4, 9, 13});
+        Volume v = test::patternVolume(type, {4, 9, 13});
         v.setVoxelSize({30, 8.5, 3.7});
         v.setOrigin({120, -4, 7.5});
         const std::string path = dir.file(std::string("rt_") + toString(type) + ".tif");
         writeVolume(path, v);
 
         const Volume back = readVolume(path);
-        requireSameTiffVoxels(back, v);
+        test::requireSameVoxels(back, v);
         REQUIRE(back.role() == VolumeRole::Image);
         REQUIRE(back.hasVoxelSize());
         REQUIRE(back.voxelSize() == Vec3d{30, 8.5, 3.7});
@@ -247,24 +192,24 @@ TEST_CASE("TIFF stacks round trip uint8, uint16 and float32 with voxel size and 
         REQUIRE(info.voxelSize == Vec3d{30, 8.5, 3.7});
     }
     // ImageJ's own keys are there too, so Fiji shows the calibration.
-    const std::string head = tiffFileBytes(dir.file("rt_uint8.tif"));
+    const std::string head = readWholeFile(dir.file("rt_uint8.tif"));
     REQUIRE(head.find("ImageJ=") != std::string::npos);
     REQUIRE(head.find("images=4\nslices=4\nunit=nm\nspacing=30\n") != std::string::npos);
 }
 
 TEST_CASE("TIFF stacks without a voxel size read back without one", "[tiff]") {
     test::ScratchDir dir("tiff-novoxel");
-    const Volume v = makeTiffTestVolume(DataType::UInt16, {1, 5, 6});
+    const Volume v = test::patternVolume(DataType::UInt16, {1, 5, 6});
     writeVolume(dir.file("plain.tiff"), v);
     const Volume back = readVolume(dir.file("plain.tiff"));
-    requireSameTiffVoxels(back, v);
+    test::requireSameVoxels(back, v);
     REQUIRE_FALSE(back.hasVoxelSize());
     REQUIRE(back.origin() == Vec3d{0, 0, 0});
 }
 
 TEST_CASE("TIFF stacks write lzw and zlib, and refuse other compressions", "[tiff]") {
     test::ScratchDir dir("tiff-compression");
-    const Volume v = makeTiffTestVolume(DataType::UInt16, {3, 40, 50});
+    const Volume v = test::patternVolume(DataType::UInt16, {3, 40, 50});
     for (const char* compression : {"lzw", "zlib", "deflate"}) {
         INFO(compression);
         WriteOptions options;
@@ -272,32 +217,32 @@ TEST_CASE("TIFF stacks write lzw and zlib, and refuse other compressions", "[tif
         options.compressionLevel = 6;
         const std::string path = dir.file(std::string(compression) + ".tif");
         writeVolume(path, v, options);
-        requireSameTiffVoxels(readVolume(path), v);
+        test::requireSameVoxels(readVolume(path), v);
         REQUIRE(readVolumeInfo(path).compression ==
                 (std::string(compression) == "lzw" ? "lzw" : "zlib"));
     }
     WriteOptions blosc;
     blosc.compression = "blosc";
-    CHECK_THAT(tiffFormatErrorOf([&] { writeVolume(dir.file("blosc.tif"), v, blosc); }),
+    CHECK_THAT(test::formatErrorOf([&] { writeVolume(dir.file("blosc.tif"), v, blosc); }),
                Contains("not 'blosc'"));
     REQUIRE_FALSE(fs::exists(dir.file("blosc.tif")));
 }
 
 TEST_CASE("TIFF stacks write cropped volumes, and region reads equal crops", "[tiff]") {
     test::ScratchDir dir("tiff-crop");
-    Volume big = makeTiffTestVolume(DataType::Float32, {7, 20, 30});
+    Volume big = test::patternVolume(DataType::Float32, {7, 20, 30});
     big.setVoxelSize({50, 5, 5});
     const Volume crop = big.crop({{2, 3, 4}, {4, 11, 17}});
     REQUIRE_FALSE(crop.isContiguous());
     writeVolume(dir.file("crop.tif"), crop);
     const Volume full = readVolume(dir.file("crop.tif"));
-    requireSameTiffVoxels(full, crop.clone());
+    test::requireSameVoxels(full, crop.clone());
     REQUIRE(full.origin() == Vec3d{100, 15, 20});
 
     ReadOptions region;
     region.region = Box3{{1, 2, 5}, {2, 8, 9}};
     const Volume part = readVolume(dir.file("crop.tif"), region);
-    requireSameTiffVoxels(part, full.crop(*region.region).clone());
+    test::requireSameVoxels(part, full.crop(*region.region).clone());
     REQUIRE(part.origin() == full.crop(*region.region).origin());
 }
 
@@ -310,7 +255,7 @@ TEST_CASE("TIFF reads ImageJ calibration in microns and nanometres", "[tiff]") {
     page.yResolution[0] = 100; // 10 nm
     page.yResolution[1] = 1;
     CraftedPage second = grey8Page(4, 3, 9);
-    writeTiffFileBytes(dir.file("fiji.tif"), CraftedTiff().build({page, second}));
+    test::writeFileBytes(dir.file("fiji.tif"), CraftedTiff().build({page, second}));
     const Volume v = readVolume(dir.file("fiji.tif"));
     REQUIRE(v.shape() == Shape3{2, 3, 4});
     REQUIRE(v.valueAt({0, 2, 3}) == 7);
@@ -323,7 +268,7 @@ TEST_CASE("TIFF reads ImageJ calibration in microns and nanometres", "[tiff]") {
     page.description = "ImageJ=1.11a\nunit=\xc2\xb5m\n"; // no spacing: ImageJ's 1 unit
     page.xResolution[0] = 1000;
     page.yResolution[0] = 1000;
-    writeTiffFileBytes(dir.file("micro.tif"), CraftedTiff().build({page}));
+    test::writeFileBytes(dir.file("micro.tif"), CraftedTiff().build({page}));
     const VolumeInfo info = readVolumeInfo(dir.file("micro.tif"));
     REQUIRE(info.hasVoxelSize);
     REQUIRE(info.voxelSize.z == Approx(1000));
@@ -334,7 +279,7 @@ TEST_CASE("TIFF reads ImageJ calibration in microns and nanometres", "[tiff]") {
     page.description = "";
     page.xResolution[0] = 72;
     page.xResolution[1] = 1;
-    writeTiffFileBytes(dir.file("print.tif"), CraftedTiff().build({page}));
+    test::writeFileBytes(dir.file("print.tif"), CraftedTiff().build({page}));
     REQUIRE_FALSE(readVolumeInfo(dir.file("print.tif")).hasVoxelSize);
 }
 
@@ -347,7 +292,8 @@ TEST_CASE("TIFF reads OME-XML calibration and refuses hyperstacks", "[tiff]") {
         "PhysicalSizeXUnit=\"\xc2\xb5m\" PhysicalSizeY=\"0.01\" PhysicalSizeZ=\"30\" "
         "PhysicalSizeZUnit=\"nm\" SizeC=\"1\" SizeT=\"1\" SizeX=\"4\" SizeY=\"3\" "
         "SizeZ=\"2\" Type=\"uint8\"/></Image></OME>";
-    writeTiffFileBytes(dir.file("cells.ome.tif"), CraftedTiff().build({page, grey8Page(4, 3, 2)}));
+    test::writeFileBytes(dir.file("cells.ome.tif"),
+                         CraftedTiff().build({page, grey8Page(4, 3, 2)}));
     const VolumeInfo info = readVolumeInfo(dir.file("cells.ome.tif"));
     REQUIRE(info.shape == Shape3{2, 3, 4});
     REQUIRE(info.hasVoxelSize);
@@ -360,9 +306,9 @@ TEST_CASE("TIFF reads OME-XML calibration and refuses hyperstacks", "[tiff]") {
     REQUIRE_FALSE(fs::exists(dir.file("out.ome.tif")));
 
     page.description = "ImageJ=1.53t\nimages=4\nchannels=2\nslices=2\nhyperstack=true\n";
-    writeTiffFileBytes(dir.file("hyper.tif"),
-                       CraftedTiff().build({page, page, page, grey8Page(4, 3, 2)}));
-    CHECK_THAT(tiffFormatErrorOf([&] { readVolume(dir.file("hyper.tif")); }),
+    test::writeFileBytes(dir.file("hyper.tif"),
+                         CraftedTiff().build({page, page, page, grey8Page(4, 3, 2)}));
+    CHECK_THAT(test::formatErrorOf([&] { readVolume(dir.file("hyper.tif")); }),
                Contains("is a hyperstack of 2 channels and 1 time points"));
 }
 
@@ -390,7 +336,7 @@ TEST_CASE("TIFF reads tiled big-endian 16-bit pages and their regions", "[tiff]"
             }
         pages.push_back(p);
     }
-    writeTiffFileBytes(dir.file("tiled.tif"), tiff.build(pages));
+    test::writeFileBytes(dir.file("tiled.tif"), tiff.build(pages));
 
     const VolumeInfo info = readVolumeInfo(dir.file("tiled.tif"));
     REQUIRE(info.chunkShape == Shape3{1, 16, 16});
@@ -406,8 +352,8 @@ TEST_CASE("TIFF reads tiled big-endian 16-bit pages and their regions", "[tiff]"
 
     ReadOptions region;
     region.region = Box3{{1, 5, 14}, {1, 13, 20}}; // crosses tile borders both ways
-    requireSameTiffVoxels(readVolume(dir.file("tiled.tif"), region),
-                          v.crop(*region.region).clone());
+    test::requireSameVoxels(readVolume(dir.file("tiled.tif"), region),
+                            v.crop(*region.region).clone());
 }
 
 TEST_CASE("TIFF palette pages are label images: the index is the value", "[tiff]") {
@@ -418,7 +364,7 @@ TEST_CASE("TIFF palette pages are label images: the index is the value", "[tiff]
     p.photometric = 3;
     p.colorMap = true;
     p.pieces = {std::string("\x00\x01\x02\x02\x01\x05", 6)};
-    writeTiffFileBytes(dir.file("labels.tif"), CraftedTiff().build({p}));
+    test::writeFileBytes(dir.file("labels.tif"), CraftedTiff().build({p}));
     const Volume v = readVolume(dir.file("labels.tif"));
     REQUIRE(v.role() == VolumeRole::Label);
     REQUIRE(v.valueAt({0, 0, 1}) == 1);
@@ -427,17 +373,17 @@ TEST_CASE("TIFF palette pages are label images: the index is the value", "[tiff]
 
 TEST_CASE("TIFF reports truncated, foreign and lying files clearly", "[tiff][malformed]") {
     test::ScratchDir dir("tiff-malformed");
-    writeVolume(dir.file("whole.tif"), makeTiffTestVolume(DataType::UInt8, {3, 32, 32}));
-    const std::string bytes = tiffFileBytes(dir.file("whole.tif"));
+    writeVolume(dir.file("whole.tif"), test::patternVolume(DataType::UInt8, {3, 32, 32}));
+    const std::string bytes = readWholeFile(dir.file("whole.tif"));
     for (std::size_t cut : {bytes.size() / 2, bytes.size() - 10, std::size_t(2000)}) {
         INFO("cut at " << cut << " of " << bytes.size());
-        writeTiffFileBytes(dir.file("cut.tif"), bytes.substr(0, cut));
-        CHECK_THAT(tiffFormatErrorOf([&] { readVolume(dir.file("cut.tif")); }),
+        test::writeFileBytes(dir.file("cut.tif"), bytes.substr(0, cut));
+        CHECK_THAT(test::formatErrorOf([&] { readVolume(dir.file("cut.tif")); }),
                    Contains("cut.tif"));
     }
 
-    writeTiffFileBytes(dir.file("text.tif"), "just some text, not an image\n");
-    CHECK_THAT(tiffFormatErrorOf([&] { readVolume(dir.file("text.tif")); }),
+    test::writeFileBytes(dir.file("text.tif"), "just some text, not an image\n");
+    CHECK_THAT(test::formatErrorOf([&] { readVolume(dir.file("text.tif")); }),
                Contains("Not a TIFF"));
 
     // One IFD claiming 10^6 x 10^6 pixels stored in two strips of 100 bytes.
@@ -445,8 +391,8 @@ TEST_CASE("TIFF reports truncated, foreign and lying files clearly", "[tiff][mal
     huge.width = huge.height = 1000000;
     huge.rowsPerStrip = 500000;
     huge.pieces = {std::string(100, '\0'), std::string(100, '\0')};
-    writeTiffFileBytes(dir.file("huge.tif"), CraftedTiff().build({huge}));
-    CHECK_THAT(tiffFormatErrorOf([&] { readVolume(dir.file("huge.tif")); }),
+    test::writeFileBytes(dir.file("huge.tif"), CraftedTiff().build({huge}));
+    CHECK_THAT(test::formatErrorOf([&] { readVolume(dir.file("huge.tif")); }),
                Contains("page 1 holds 100 bytes in strip 0 where its header promises 465.7 GiB"));
     REQUIRE_THROWS_AS(readVolumeInfo(dir.file("huge.tif")), FormatError);
     // With one strip, libtiff replaces the byte count by its own estimate, which
@@ -454,15 +400,15 @@ TEST_CASE("TIFF reports truncated, foreign and lying files clearly", "[tiff][mal
     CraftedPage single = huge;
     single.rowsPerStrip = 0;
     single.pieces = {std::string(100, '\0')};
-    writeTiffFileBytes(dir.file("huge1.tif"), CraftedTiff().build({single}));
-    CHECK_THAT(tiffFormatErrorOf([&] { readVolume(dir.file("huge1.tif")); }),
+    test::writeFileBytes(dir.file("huge1.tif"), CraftedTiff().build({single}));
+    CHECK_THAT(test::formatErrorOf([&] { readVolume(dir.file("huge1.tif")); }),
                Contains("but the file holds only"));
     // The same claim with deflate compression: no codec packs a million to one.
     huge.compression = 8;
     huge.rowsPerStrip = 0;
     huge.pieces = {std::string(100, '\0')};
-    writeTiffFileBytes(dir.file("huge-zip.tif"), CraftedTiff().build({huge}));
-    CHECK_THAT(tiffFormatErrorOf([&] { readVolume(dir.file("huge-zip.tif")); }),
+    test::writeFileBytes(dir.file("huge-zip.tif"), CraftedTiff().build({huge}));
+    CHECK_THAT(test::formatErrorOf([&] { readVolume(dir.file("huge-zip.tif")); }),
                Contains("describe 931.3 GiB of pixels but the file holds only"));
 
     // Pixel data said to lie beyond the end of the file.
@@ -471,8 +417,8 @@ TEST_CASE("TIFF reports truncated, foreign and lying files clearly", "[tiff][mal
     const std::size_t stripOffsetAt = beyond.find(std::string("\x11\x01\x04\x00", 4));
     REQUIRE(stripOffsetAt != std::string::npos);
     beyond.replace(stripOffsetAt + 8, 4, std::string("\x00\x00\x10\x00", 4)); // 1 MiB
-    writeTiffFileBytes(dir.file("beyond.tif"), beyond);
-    CHECK_THAT(tiffFormatErrorOf([&] { readVolume(dir.file("beyond.tif")); }),
+    test::writeFileBytes(dir.file("beyond.tif"), beyond);
+    CHECK_THAT(test::formatErrorOf([&] { readVolume(dir.file("beyond.tif")); }),
                Contains("truncated or damaged"));
 }
 
@@ -482,34 +428,34 @@ TEST_CASE("TIFF refuses colour, odd bit depths and mixed pages by name", "[tiff]
     rgb.samples = 3;
     rgb.photometric = 2;
     rgb.pieces = {std::string(48, '\x10')};
-    writeTiffFileBytes(dir.file("rgb.tif"), CraftedTiff().build({rgb}));
-    CHECK_THAT(tiffFormatErrorOf([&] { readVolume(dir.file("rgb.tif")); }),
+    test::writeFileBytes(dir.file("rgb.tif"), CraftedTiff().build({rgb}));
+    CHECK_THAT(test::formatErrorOf([&] { readVolume(dir.file("rgb.tif")); }),
                Contains("3 samples per pixel (RGB colour)"));
 
     CraftedPage twelve = grey8Page(4, 4, 0);
     twelve.bits = 12;
     twelve.pieces = {std::string(24, '\0')};
-    writeTiffFileBytes(dir.file("12bit.tif"), CraftedTiff().build({twelve}));
-    CHECK_THAT(tiffFormatErrorOf([&] { readVolume(dir.file("12bit.tif")); }),
+    test::writeFileBytes(dir.file("12bit.tif"), CraftedTiff().build({twelve}));
+    CHECK_THAT(test::formatErrorOf([&] { readVolume(dir.file("12bit.tif")); }),
                Contains("12-bit unsigned integer"));
 
     CraftedPage signed16 = grey8Page(4, 4, 0);
     signed16.bits = 16;
     signed16.sampleFormat = 2;
     signed16.pieces = {std::string(32, '\0')};
-    writeTiffFileBytes(dir.file("int16.tif"), CraftedTiff().build({signed16}));
-    CHECK_THAT(tiffFormatErrorOf([&] { readVolume(dir.file("int16.tif")); }),
+    test::writeFileBytes(dir.file("int16.tif"), CraftedTiff().build({signed16}));
+    CHECK_THAT(test::formatErrorOf([&] { readVolume(dir.file("int16.tif")); }),
                Contains("16-bit signed integer"));
 
-    writeTiffFileBytes(dir.file("sizes.tif"),
-                       CraftedTiff().build({grey8Page(4, 4, 1), grey8Page(5, 4, 1)}));
-    CHECK_THAT(tiffFormatErrorOf([&] { readVolume(dir.file("sizes.tif")); }),
+    test::writeFileBytes(dir.file("sizes.tif"),
+                         CraftedTiff().build({grey8Page(4, 4, 1), grey8Page(5, 4, 1)}));
+    CHECK_THAT(test::formatErrorOf([&] { readVolume(dir.file("sizes.tif")); }),
                Contains("page 2 is 5 x 4 uint8 but page 1 is 4 x 4 uint8"));
 
     CraftedPage wide = grey8Page(4, 4, 0);
     wide.bits = 16;
     wide.pieces = {std::string(32, '\0')};
-    writeTiffFileBytes(dir.file("types.tif"), CraftedTiff().build({grey8Page(4, 4, 1), wide}));
-    CHECK_THAT(tiffFormatErrorOf([&] { readVolume(dir.file("types.tif")); }),
+    test::writeFileBytes(dir.file("types.tif"), CraftedTiff().build({grey8Page(4, 4, 1), wide}));
+    CHECK_THAT(test::formatErrorOf([&] { readVolume(dir.file("types.tif")); }),
                Contains("page 2 is 4 x 4 uint16"));
 }

@@ -2,6 +2,7 @@
 // reads, the exact bytes other tools expect, and malformed containers crafted by
 // hand, each of which must give a FormatError that says what is wrong.
 #include "TestPaths.h"
+#include "VolumeTestSupport.h"
 
 #include "core/io/VolumeIO.h"
 #include "core/util/AtomicWrite.h"
@@ -25,38 +26,6 @@ using Json = nlohmann::json;
 namespace {
 
 // Distinct values almost everywhere, so misplaced voxels show.
-Volume ramp(DataType type, const Shape3& shape) {
-    Volume v = Volume::allocate(type, shape);
-    dispatchDataType(type, [&](auto tag) {
-        using T = decltype(tag);
-        auto view = v.view<T>();
-        for (std::int64_t z = 0; z < shape.z; ++z)
-            for (std::int64_t y = 0; y < shape.y; ++y)
-                for (std::int64_t x = 0; x < shape.x; ++x) {
-                    const std::int64_t i = (z * shape.y + y) * shape.x + x;
-                    if constexpr (std::is_same_v<T, float>)
-                        view(z, y, x) = float(i) * 0.25f - 100.5f;
-                    else if constexpr (std::is_same_v<T, std::uint16_t>)
-                        view(z, y, x) = T((i * 7 + 300) % 65536);
-                    else
-                        view(z, y, x) = T((i * 13 + z) % 251);
-                }
-    });
-    return v;
-}
-
-void requireSameVoxels(const Volume& a, const Volume& b) {
-    REQUIRE(a.dataType() == b.dataType());
-    REQUIRE(a.shape() == b.shape());
-    std::int64_t mismatches = 0;
-    for (std::int64_t z = 0; z < a.shape().z; ++z)
-        for (std::int64_t y = 0; y < a.shape().y; ++y)
-            for (std::int64_t x = 0; x < a.shape().x; ++x)
-                if (a.valueAt({z, y, x}) != b.valueAt({z, y, x}))
-                    ++mismatches;
-    REQUIRE(mismatches == 0);
-}
-
 void writeText(const fs::path& file, const std::string& text) {
     fs::create_directories(file.parent_path());
     std::ofstream out(file, std::ios::binary | std::ios::trunc);
@@ -109,7 +78,7 @@ TEST_CASE("zarr round trips every type and compression with edge chunks", "[zarr
     for (DataType type : {DataType::UInt8, DataType::UInt16, DataType::Float32})
         for (const char* compression : {"raw", "zlib", "gzip", "blosc", "default"}) {
             INFO(toString(type) << " " << compression);
-            Volume v = ramp(type, shape);
+            Volume v = test::patternVolume(type, shape);
             v.setVoxelSize({40, 8, 6});
             v.setOrigin({400, 80, -12});
             WriteOptions options;
@@ -131,7 +100,7 @@ TEST_CASE("zarr round trips every type and compression with edge chunks", "[zarr
             REQUIRE(info.origin == Vec3d{400, 80, -12});
 
             const Volume back = readVolume(path);
-            requireSameVoxels(back, v);
+            test::requireSameVoxels(back, v);
             REQUIRE(back.hasVoxelSize());
             REQUIRE(back.voxelSize() == Vec3d{40, 8, 6});
             REQUIRE(back.origin() == Vec3d{400, 80, -12});
@@ -146,7 +115,7 @@ TEST_CASE("n5 round trips every type and compression with cropped edge blocks", 
     for (DataType type : {DataType::UInt8, DataType::UInt16, DataType::Float32})
         for (const char* compression : {"raw", "zlib", "gzip", "blosc", "default"}) {
             INFO(toString(type) << " " << compression);
-            Volume v = ramp(type, shape);
+            Volume v = test::patternVolume(type, shape);
             v.setVoxelSize({30, 5, 4});
             v.setOrigin({60, 10, 8});
             WriteOptions options;
@@ -168,7 +137,7 @@ TEST_CASE("n5 round trips every type and compression with cropped edge blocks", 
             REQUIRE(info.origin == Vec3d{60, 10, 8});
 
             const Volume back = readVolume(path);
-            requireSameVoxels(back, v);
+            test::requireSameVoxels(back, v);
             REQUIRE(back.voxelSize() == Vec3d{30, 5, 4});
             REQUIRE(back.origin() == Vec3d{60, 10, 8});
             REQUIRE(readJson(fs::path(container) / "attributes.json").contains("n5"));
@@ -177,7 +146,7 @@ TEST_CASE("n5 round trips every type and compression with cropped edge blocks", 
 
 TEST_CASE("n5 attributes list x first and carry resolution and pixelResolution", "[zarr][n5]") {
     test::ScratchDir dir("n5-attrs");
-    Volume v = ramp(DataType::UInt8, {3, 5, 7});
+    Volume v = test::patternVolume(DataType::UInt8, {3, 5, 7});
     v.setVoxelSize({50, 4, 2});
     writeVolume(dir.file("a.n5"), v); // a dataset at the container's root
     const Json attrs = readJson(dir.path() / "a.n5" / "attributes.json");
@@ -188,7 +157,7 @@ TEST_CASE("n5 attributes list x first and carry resolution and pixelResolution",
     REQUIRE(attrs["resolution"] == Json({2.0, 4.0, 50.0}));
     REQUIRE(attrs["pixelResolution"]["dimensions"] == Json({2.0, 4.0, 50.0}));
     REQUIRE(attrs["pixelResolution"]["unit"] == "nm");
-    requireSameVoxels(readVolume(dir.file("a.n5")), v);
+    test::requireSameVoxels(readVolume(dir.file("a.n5")), v);
 
     // pixelResolution in micrometres, written by another tool, converts to nm.
     Json other = attrs;
@@ -204,13 +173,13 @@ TEST_CASE("n5 attributes list x first and carry resolution and pixelResolution",
 
 TEST_CASE("volumes without a voxel size stay without one", "[zarr]") {
     test::ScratchDir dir("zarr-novoxel");
-    const Volume v = ramp(DataType::UInt16, {4, 5, 6});
+    const Volume v = test::patternVolume(DataType::UInt16, {4, 5, 6});
     REQUIRE_FALSE(v.hasVoxelSize());
     for (const char* name : {"a.zarr", "b.ome.zarr", "c.n5/raw"}) {
         INFO(name);
         writeVolume(dir.file(name), v);
         const Volume back = readVolume(dir.file(name));
-        requireSameVoxels(back, v);
+        test::requireSameVoxels(back, v);
         REQUIRE_FALSE(back.hasVoxelSize());
         REQUIRE_FALSE(readVolumeInfo(dir.file(name)).hasVoxelSize);
     }
@@ -218,7 +187,7 @@ TEST_CASE("volumes without a voxel size stay without one", "[zarr]") {
 
 TEST_CASE("a cropped, non-contiguous volume is written as its crop", "[zarr][n5]") {
     test::ScratchDir dir("zarr-crop");
-    Volume big = ramp(DataType::UInt16, {12, 20, 30});
+    Volume big = test::patternVolume(DataType::UInt16, {12, 20, 30});
     big.setVoxelSize({10, 2, 2});
     const Volume crop = big.crop({{3, 5, 7}, {6, 9, 17}});
     REQUIRE_FALSE(crop.isContiguous());
@@ -228,7 +197,7 @@ TEST_CASE("a cropped, non-contiguous volume is written as its crop", "[zarr][n5]
         INFO(name);
         writeVolume(dir.file(name), crop, options);
         const Volume back = readVolume(dir.file(name));
-        requireSameVoxels(back, crop.clone());
+        test::requireSameVoxels(back, crop.clone());
         REQUIRE(back.origin() == Vec3d{30, 10, 14});
     }
 }
@@ -236,7 +205,7 @@ TEST_CASE("a cropped, non-contiguous volume is written as its crop", "[zarr][n5]
 TEST_CASE("region reads equal crops of full reads and open only the chunks they touch",
           "[zarr][n5]") {
     test::ScratchDir dir("zarr-region");
-    Volume v = ramp(DataType::Float32, {17, 33, 70});
+    Volume v = test::patternVolume(DataType::Float32, {17, 33, 70});
     v.setVoxelSize({40, 8, 8});
     v.setOrigin({0, 16, 0});
     WriteOptions options;
@@ -254,7 +223,7 @@ TEST_CASE("region reads equal crops of full reads and open only the chunks they 
             ReadOptions ro;
             ro.region = box;
             const Volume part = readVolume(path, ro);
-            requireSameVoxels(part, full.crop(box).clone());
+            test::requireSameVoxels(part, full.crop(box).clone());
             REQUIRE(part.origin() == full.crop(box).origin());
             REQUIRE(part.voxelSize() == Vec3d{40, 8, 8});
         }
@@ -276,7 +245,7 @@ TEST_CASE("region reads equal crops of full reads and open only the chunks they 
 
 TEST_CASE("a raw zarr chunk holds exactly the bytes numpy expects", "[zarr]") {
     test::ScratchDir dir("zarr-bytes");
-    const Volume v = ramp(DataType::UInt16, {3, 5, 6});
+    const Volume v = test::patternVolume(DataType::UInt16, {3, 5, 6});
     WriteOptions options;
     options.compression = "raw";
     options.chunkShape = Shape3{2, 3, 4};
@@ -335,7 +304,7 @@ TEST_CASE("a raw zarr chunk holds exactly the bytes numpy expects", "[zarr]") {
 
 TEST_CASE("an n5 block has the big-endian header and cropped big-endian data", "[zarr][n5]") {
     test::ScratchDir dir("n5-bytes");
-    const Volume v = ramp(DataType::UInt16, {3, 5, 6});
+    const Volume v = test::patternVolume(DataType::UInt16, {3, 5, 6});
     WriteOptions options;
     options.compression = "raw";
     options.chunkShape = Shape3{2, 3, 4};
@@ -358,7 +327,7 @@ TEST_CASE("an n5 block has the big-endian header and cropped big-endian data", "
 
 TEST_CASE("ome-zarr writes a valid NGFF 0.4 image with level 0", "[zarr][ome]") {
     test::ScratchDir dir("ome-write");
-    Volume v = ramp(DataType::UInt8, {5, 9, 11});
+    Volume v = test::patternVolume(DataType::UInt8, {5, 9, 11});
     v.setVoxelSize({30, 4, 4});
     v.setOrigin({90, 8, 0});
     WriteOptions options;
@@ -393,29 +362,31 @@ TEST_CASE("ome-zarr writes a valid NGFF 0.4 image with level 0", "[zarr][ome]") 
     REQUIRE(info.origin == Vec3d{90, 8, 0});
     REQUIRE(info.details.size() == 2); // the image, and its one level
     const Volume back = readVolume(root.string());
-    requireSameVoxels(back, v);
+    test::requireSameVoxels(back, v);
     REQUIRE(back.voxelSize() == Vec3d{30, 4, 4});
     REQUIRE(back.origin() == Vec3d{90, 8, 0});
 
     // Writing over the level itself keeps it an array the image still points at.
-    const Volume replaced = ramp(DataType::UInt8, {5, 9, 11}).crop({{1, 1, 1}, {4, 8, 10}});
+    const Volume replaced =
+        test::patternVolume(DataType::UInt8, {5, 9, 11}).crop({{1, 1, 1}, {4, 8, 10}});
     writeVolume((root / "0").string(), replaced);
     REQUIRE(fs::is_regular_file(root / "0" / ".zarray"));
-    requireSameVoxels(readVolume(root.string()), replaced.clone());
+    test::requireSameVoxels(readVolume(root.string()), replaced.clone());
     REQUIRE(readVolume(root.string()).voxelSize() == Vec3d{30, 4, 4});
 
     // An image inside a plain container: a group with its own multiscales.
     writeVolume((dir.path() / "more.ome.zarr" / "images" / "em").string(), v);
     REQUIRE(readJson(dir.path() / "more.ome.zarr" / "images" / "em" /
                      ".zattrs")["multiscales"][0]["name"] == "em");
-    requireSameVoxels(readVolume((dir.path() / "more.ome.zarr" / "images" / "em").string()), v);
+    test::requireSameVoxels(readVolume((dir.path() / "more.ome.zarr" / "images" / "em").string()),
+                            v);
 }
 
 TEST_CASE("ome-zarr info lists every level and each level opens on its own", "[zarr][ome]") {
     test::ScratchDir dir("ome-levels");
     const fs::path root = dir.path() / "pyramid.zarr";
-    const Volume level0 = ramp(DataType::UInt16, {8, 20, 30});
-    const Volume level1 = ramp(DataType::UInt16, {8, 10, 15});
+    const Volume level0 = test::patternVolume(DataType::UInt16, {8, 20, 30});
+    const Volume level1 = test::patternVolume(DataType::UInt16, {8, 10, 15});
     writeVolume((root / "0").string(), level0);
     writeVolume((root / "1").string(), level1);
     writeText(root / ".zattrs", R"({"multiscales": [{
@@ -444,11 +415,11 @@ TEST_CASE("ome-zarr info lists every level and each level opens on its own", "[z
     REQUIRE(info.details[2].find("\"1\"") != std::string::npos);
     REQUIRE(info.details[2].find("8 x 10 x 15") != std::string::npos);
     REQUIRE(info.details[2].find("(40, 16, 16)") != std::string::npos);
-    requireSameVoxels(readVolume(root.string()), level0);
+    test::requireSameVoxels(readVolume(root.string()), level0);
 
     // A level opened directly takes its voxel size from the multiscales metadata.
     const Volume one = readVolume((root / "1").string());
-    requireSameVoxels(one, level1);
+    test::requireSameVoxels(one, level1);
     REQUIRE(one.voxelSize().y == Approx(16));
     REQUIRE(one.voxelSize().x == Approx(16));
     REQUIRE(one.origin().y == Approx(4));
@@ -460,30 +431,31 @@ TEST_CASE("ome-zarr info lists every level and each level opens on its own", "[z
 
 TEST_CASE("writing an array inside a container keeps its other arrays", "[zarr][n5]") {
     test::ScratchDir dir("zarr-inner");
-    const Volume raw = ramp(DataType::UInt8, {4, 6, 8});
-    Volume labels = ramp(DataType::UInt16, {4, 6, 8});
+    const Volume raw = test::patternVolume(DataType::UInt8, {4, 6, 8});
+    Volume labels = test::patternVolume(DataType::UInt16, {4, 6, 8});
     labels.setVoxelSize({20, 5, 5});
     for (const char* container : {"c.zarr", "c.n5"}) {
         INFO(container);
         const fs::path root = dir.path() / container;
         writeVolume((root / "volumes" / "raw").string(), raw);
         writeVolume((root / "volumes" / "labels" / "mito").string(), labels);
-        requireSameVoxels(readVolume((root / "volumes" / "raw").string()), raw);
+        test::requireSameVoxels(readVolume((root / "volumes" / "raw").string()), raw);
         const Volume back = readVolume((root / "volumes" / "labels" / "mito").string());
-        requireSameVoxels(back, labels);
+        test::requireSameVoxels(back, labels);
         REQUIRE(back.voxelSize() == Vec3d{20, 5, 5});
         // Replacing one array leaves its sibling alone.
-        const Volume raw2 = ramp(DataType::Float32, {2, 3, 4});
+        const Volume raw2 = test::patternVolume(DataType::Float32, {2, 3, 4});
         writeVolume((root / "volumes" / "raw").string(), raw2);
-        requireSameVoxels(readVolume((root / "volumes" / "raw").string()), raw2);
-        requireSameVoxels(readVolume((root / "volumes" / "labels" / "mito").string()), labels);
+        test::requireSameVoxels(readVolume((root / "volumes" / "raw").string()), raw2);
+        test::requireSameVoxels(readVolume((root / "volumes" / "labels" / "mito").string()),
+                                labels);
         // No temporary folders are left behind.
         for (const auto& entry : fs::recursive_directory_iterator(root))
             REQUIRE(entry.path().filename().string().find(".tmp-") == std::string::npos);
         // A group is not silently replaced by an array.
         requireFormatError([&] { writeVolume((root / "volumes").string(), raw); },
                            {"nothing was written"});
-        requireSameVoxels(readVolume((root / "volumes" / "raw").string()), raw2);
+        test::requireSameVoxels(readVolume((root / "volumes" / "raw").string()), raw2);
         // Opening a group names what it holds.
         requireFormatError([&] { readVolume((root / "volumes").string()); }, {"group", "raw"});
     }
@@ -493,8 +465,8 @@ TEST_CASE("writing an array inside a container keeps its other arrays", "[zarr][
 
 TEST_CASE("a failed write leaves the existing container untouched", "[zarr][n5]") {
     test::ScratchDir dir("zarr-atomic");
-    const Volume v = ramp(DataType::UInt8, {3, 4, 5});
-    const Volume big = ramp(DataType::Float32, {8, 8, 8}); // 2 KiB chunks
+    const Volume v = test::patternVolume(DataType::UInt8, {3, 4, 5});
+    const Volume big = test::patternVolume(DataType::Float32, {8, 8, 8}); // 2 KiB chunks
     for (const char* name : {"a.zarr", "a.ome.zarr", "a.n5", "b.zarr/in/side", "b.n5/in/side"}) {
         INFO(name);
         writeVolume(dir.file(name), v);
@@ -509,7 +481,7 @@ TEST_CASE("a failed write leaves the existing container untouched", "[zarr][n5]"
             const MemoryLimit limit(1024);
             REQUIRE_THROWS_AS(writeVolume(dir.file(name), big), MemoryBudgetError);
         }
-        requireSameVoxels(readVolume(dir.file(name)), v);
+        test::requireSameVoxels(readVolume(dir.file(name)), v);
     }
     for (const auto& entry : fs::recursive_directory_iterator(dir.path()))
         REQUIRE(entry.path().filename().string().find(".tmp-") == std::string::npos);
@@ -684,7 +656,7 @@ TEST_CASE("malformed zarr metadata gives clear format errors", "[zarr][malformed
 TEST_CASE("malformed ome-zarr metadata gives clear format errors", "[zarr][ome][malformed]") {
     test::ScratchDir dir("ome-bad");
     const fs::path root = dir.path() / "img.ome.zarr";
-    writeVolume(root.string(), ramp(DataType::UInt8, {2, 3, 4}));
+    writeVolume(root.string(), test::patternVolume(DataType::UInt8, {2, 3, 4}));
     const auto withAttrs = [&](const std::string& attrs) {
         writeText(root / ".zattrs", attrs);
         return root.string();
@@ -721,7 +693,7 @@ TEST_CASE("malformed ome-zarr metadata gives clear format errors", "[zarr][ome][
 
 TEST_CASE("malformed zarr chunks give clear format errors", "[zarr][malformed]") {
     test::ScratchDir dir("zarr-bad-chunks");
-    const Volume v = ramp(DataType::UInt16, {4, 4, 4});
+    const Volume v = test::patternVolume(DataType::UInt16, {4, 4, 4});
     const auto written = [&](const std::string& name, const char* compression) {
         WriteOptions options;
         options.compression = compression;
@@ -811,7 +783,7 @@ TEST_CASE("a huge zarr array reads its header and regions but not in full", "[za
 TEST_CASE("malformed n5 datasets give clear format errors", "[zarr][n5][malformed]") {
     test::ScratchDir dir("n5-bad");
     const fs::path root = dir.path() / "bad.n5";
-    const Volume v = ramp(DataType::UInt8, {2, 3, 4});
+    const Volume v = test::patternVolume(DataType::UInt8, {2, 3, 4});
     WriteOptions raw;
     raw.compression = "raw";
     raw.chunkShape = Shape3{2, 2, 2};
@@ -866,7 +838,7 @@ TEST_CASE("malformed n5 datasets give clear format errors", "[zarr][n5][malforme
     writeBytes(block, std::vector<unsigned char>(original.begin(), original.end() - 1));
     requireFormatError([&] { readVolume((root / "good").string()); }, {"3 bytes", "4 bytes"});
     writeBytes(block, original);
-    requireSameVoxels(readVolume((root / "good").string()), v);
+    test::requireSameVoxels(readVolume((root / "good").string()), v);
 
     // Compressed payloads of random bytes.
     WriteOptions gzip = raw;
