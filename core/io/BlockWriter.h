@@ -27,8 +27,10 @@ struct BlockWriterSpec {
     Vec3d origin{0, 0, 0};
 };
 
-// Chunked formats (Zarr, OME-Zarr, N5, HDF5) support it; others throw FormatError
-// saying that the format cannot be written block by block.
+// Chunked formats (Zarr, OME-Zarr, N5, HDF5) are written block by block in bounded
+// memory. Other formats gather the volume in memory (MemoryBudgetError up front when
+// it cannot fit) and write it on commit. FormatError when no format writes the path;
+// a writer destroyed without commit() leaves the target as it was.
 std::unique_ptr<BlockWriter> createBlockWriter(const std::string& path, const BlockWriterSpec& spec,
                                                const WriteOptions& options = {});
 

@@ -34,7 +34,9 @@ Volume Volume::allocate(DataType type, const Shape3& shape, VolumeRole role,
 }
 
 bool Volume::isContiguous() const {
-    return strides_.x == 1 && (shape_.x <= 1 || strides_.y == shape_.x || shape_.y <= 1) &&
+    // An axis of extent 1 never steps, so its stride is irrelevant; every other axis must step
+    // over exactly the voxels inside it.
+    return (shape_.x <= 1 || strides_.x == 1) && (shape_.y <= 1 || strides_.y == shape_.x) &&
            (shape_.z <= 1 || strides_.z == shape_.y * shape_.x);
 }
 

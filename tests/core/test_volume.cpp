@@ -39,6 +39,10 @@ TEST_CASE("crops are views that share voxels and shift the origin", "[volume]") 
     REQUIRE(c.origin() == Vec3d{130, 10, 15});
     REQUIRE(c.voxelSize() == Vec3d{30, 5, 5});
 
+    // A crop one voxel wide still strides across whole rows of the parent.
+    REQUIRE_FALSE(v.crop({{0, 0, 2}, {4, 6, 1}}).isContiguous());
+    REQUIRE(v.crop({{1, 0, 0}, {2, 6, 8}}).isContiguous());
+
     Volume copy = c.clone();
     REQUIRE(copy.isContiguous());
     copy.view<std::uint8_t>()(0, 0, 0) = 1;

@@ -333,44 +333,74 @@ void removeExistingDataset(hid_t file, const std::string& name, const std::strin
 
 } // namespace
 
-void writeVolume(const VolumePath& path, const Volume& volume, const WriteOptions& options) {
-    silenceErrorPrinting();
-    const std::string where = path.display();
+DatasetWriter::DatasetWriter(const VolumePath& path, DataType type, const Shape3& shape,
+                             const WriteOptions& options, std::size_t chunkCacheBytes)
+    : where_(path.display()), type_(type), options_(options),
+      // Settings are checked before any file is touched.
+      dcpl_((silenceErrorPrinting(), datasetCreationList(shape, type, options, where_))),
+      atomic_(path.file) {
     const std::string name = path.inner.empty() ? kDefaultDatasetName : path.inner;
-    const Shape3& shape = volume.shape();
-    // Settings are checked before any file is touched.
-    Handle dcpl = datasetCreationList(shape, volume.dataType(), options, where);
+    file_ = openTarget(path, atomic_.tempPath(), where_);
+    removeExistingDataset(file_.get(), name, where_);
+    Handle lcpl =
+        checked(H5Pcreate(H5P_LINK_CREATE), H5Pclose, where_, "could not set up the dataset");
+    check(H5Pset_create_intermediate_group(lcpl.get(), 1), where_, "could not set up the dataset");
+    Handle dapl =
+        checked(H5Pcreate(H5P_DATASET_ACCESS), H5Pclose, where_, "could not set up the dataset");
+    if (chunkCacheBytes > 0)
+        check(H5Pset_chunk_cache(dapl.get(), 12421, chunkCacheBytes, 1.0), where_,
+              "could not set up the chunk cache");
+    const hsize_t dims[3] = {static_cast<hsize_t>(shape.z), static_cast<hsize_t>(shape.y),
+                             static_cast<hsize_t>(shape.x)};
+    Handle space = checked(H5Screate_simple(3, dims, nullptr), H5Sclose, where_,
+                           "could not describe the dataset");
+    dataset_ = checked(H5Dcreate2(file_.get(), name.c_str(), fileTypeOf(type), space.get(),
+                                  lcpl.get(), dcpl_.get(), dapl.get()),
+                       H5Dclose, where_, "could not create the dataset '" + name + "'");
+}
 
-    AtomicFile atomic(path.file);
-    {
-        Handle file = openTarget(path, atomic.tempPath(), where);
-        removeExistingDataset(file.get(), name, where);
-        Handle lcpl =
-            checked(H5Pcreate(H5P_LINK_CREATE), H5Pclose, where, "could not set up the dataset");
-        check(H5Pset_create_intermediate_group(lcpl.get(), 1), where,
-              "could not set up the dataset");
-        const hsize_t dims[3] = {static_cast<hsize_t>(shape.z), static_cast<hsize_t>(shape.y),
-                                 static_cast<hsize_t>(shape.x)};
-        Handle space = checked(H5Screate_simple(3, dims, nullptr), H5Sclose, where,
-                               "could not describe the dataset");
-        Handle dataset = checked(H5Dcreate2(file.get(), name.c_str(), fileTypeOf(volume.dataType()),
-                                            space.get(), lcpl.get(), dcpl.get(), H5P_DEFAULT),
-                                 H5Dclose, where, "could not create the dataset '" + name + "'");
-        writeVoxels(dataset.get(), volume, options, where);
+void DatasetWriter::writeAll(const Volume& volume) {
+    writeVoxels(dataset_.get(), volume, options_, where_);
+}
 
-        if (volume.hasVoxelSize()) {
-            const Vec3d& s = volume.voxelSize();
-            writeNumbers(dataset.get(), "resolution", {s.z, s.y, s.x}, where);
-            writeNumbers(dataset.get(), "element_size_um", {s.z / 1000, s.y / 1000, s.x / 1000},
-                         where);
-        }
-        const Vec3d& o = volume.origin();
-        writeNumbers(dataset.get(), "offset", {o.z, o.y, o.x}, where);
+void DatasetWriter::writeBox(const Box3& box, const Volume& block) {
+    if (box.size.isEmpty())
+        return;
+    silenceErrorPrinting(); // blocks may come from another thread than the constructor's
+    const Volume voxels = block.contiguous(); // the memory dataspace below is packed
+    Handle fileSpace =
+        checked(H5Dget_space(dataset_.get()), H5Sclose, where_, "could not read the shape");
+    selectBox(fileSpace.get(), 3, box, where_);
+    const hsize_t count[3] = {static_cast<hsize_t>(box.size.z), static_cast<hsize_t>(box.size.y),
+                              static_cast<hsize_t>(box.size.x)};
+    Handle memorySpace = checked(H5Screate_simple(3, count, nullptr), H5Sclose, where_,
+                                 "could not describe the block");
+    check(H5Dwrite(dataset_.get(), memoryTypeOf(type_), memorySpace.get(), fileSpace.get(),
+                   H5P_DEFAULT, voxels.data()),
+          where_, "could not write the block " + toString(box));
+}
 
-        if (!dataset.close() || !file.close())
-            fail(where, "could not finish writing the file (disk full?)");
+void DatasetWriter::writeGeometry(bool hasVoxelSize, const Vec3d& voxelSize, const Vec3d& origin) {
+    if (hasVoxelSize) {
+        const Vec3d& s = voxelSize;
+        writeNumbers(dataset_.get(), "resolution", {s.z, s.y, s.x}, where_);
+        writeNumbers(dataset_.get(), "element_size_um", {s.z / 1000, s.y / 1000, s.x / 1000},
+                     where_);
     }
-    atomic.commit();
+    writeNumbers(dataset_.get(), "offset", {origin.z, origin.y, origin.x}, where_);
+}
+
+void DatasetWriter::commit() {
+    if (!dataset_.close() || !file_.close())
+        fail(where_, "could not finish writing the file (disk full?)");
+    atomic_.commit();
+}
+
+void writeVolume(const VolumePath& path, const Volume& volume, const WriteOptions& options) {
+    DatasetWriter writer(path, volume.dataType(), volume.shape(), options);
+    writer.writeAll(volume);
+    writer.writeGeometry(volume.hasVoxelSize(), volume.voxelSize(), volume.origin());
+    writer.commit();
 }
 
 } // namespace cisterna::hdf5

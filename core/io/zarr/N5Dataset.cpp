@@ -297,54 +297,69 @@ Volume readDatasetRegion(const fs::path& dir, const DatasetMeta& meta, const Box
     return volume;
 }
 
-Json datasetAttributes(const Volume& volume, const Shape3& block, const chunked::CodecSpec& codec) {
-    const Shape3& s = volume.shape();
+Json datasetAttributes(DataType type, const Shape3& s, const chunked::Spatial& spatial,
+                       const Shape3& block, const chunked::CodecSpec& codec) {
     Json attrs = {{"dimensions", {s.x, s.y, s.z}},
                   {"blockSize", {block.x, block.y, block.z}},
-                  {"dataType", toString(volume.dataType())},
+                  {"dataType", toString(type)},
                   {"compression", compressionJson(codec)}};
-    if (volume.hasVoxelSize()) {
-        const auto size = chunked::xyzList(volume.voxelSize());
+    if (spatial.hasVoxelSize) {
+        const auto size = chunked::xyzList(spatial.voxelSize);
         attrs["resolution"] = size;
         attrs["pixelResolution"] = {{"dimensions", size}, {"unit", "nm"}};
     }
-    if (volume.hasVoxelSize() || volume.origin() != Vec3d{0, 0, 0})
-        attrs["offset"] = chunked::xyzList(volume.origin());
+    if (spatial.hasVoxelSize || spatial.origin != Vec3d{0, 0, 0})
+        attrs["offset"] = chunked::xyzList(spatial.origin);
     return attrs;
+}
+
+void checkBlockShape(const fs::path& dir, const Shape3& block) {
+    for (std::int64_t b : {block.z, block.y, block.x})
+        if (b > std::int64_t(std::numeric_limits<std::uint32_t>::max()))
+            throw FormatError(dir.string(), "N5 block extents must fit in 32 bits");
+}
+
+void writeDatasetBlock(const fs::path& dir, const chunked::CodecSpec& codec, const Index3& g,
+                       const Volume& blockVoxels, std::vector<unsigned char>& buffer) {
+    const Shape3& size = blockVoxels.shape();
+    const std::size_t elementSize = bytesPerVoxel(blockVoxels.dataType());
+    const std::uint64_t blockBytes = chunked::chunkByteCount(size, elementSize, dir.string());
+    if (buffer.size() < blockBytes) {
+        requireMemory(blockBytes, "block buffer");
+        buffer.resize(static_cast<std::size_t>(blockBytes));
+    }
+    // Edge blocks are cropped, and the header says by how much.
+    chunked::copyVolumeToChunk(blockVoxels, Box3{{0, 0, 0}, size}, buffer.data(), size.x, size.y);
+    const std::size_t count = static_cast<std::size_t>(size.voxelCount());
+    if (chunked::hostIsLittleEndian())
+        chunked::swapBytes(buffer.data(), count, elementSize);
+    std::string bytes;
+    appendBigEndian(bytes, kModeDefault, 2);
+    appendBigEndian(bytes, 3, 2);
+    for (std::int64_t extent : {size.x, size.y, size.z})
+        appendBigEndian(bytes, static_cast<std::uint32_t>(extent), 4);
+    DatasetMeta layout;
+    layout.dimensions = {0, 0, 0}; // three dimensions: the name has three parts
+    const fs::path file = dir / blockName(layout, g);
+    bytes +=
+        chunked::encodeChunk(codec, buffer.data(), count * elementSize, elementSize, file.string());
+    chunked::writeChunkFile(file, bytes);
 }
 
 void writeDatasetBlocks(const fs::path& dir, const Volume& volume, const Shape3& block,
                         const chunked::CodecSpec& codec) {
-    for (std::int64_t b : {block.z, block.y, block.x})
-        if (b > std::int64_t(std::numeric_limits<std::uint32_t>::max()))
-            throw FormatError(dir.string(), "N5 block extents must fit in 32 bits");
+    checkBlockShape(dir, block);
     const std::size_t elementSize = bytesPerVoxel(volume.dataType());
     const std::uint64_t blockBytes = chunked::chunkByteCount(block, elementSize, dir.string());
     requireMemory(blockBytes, "block buffer");
     std::vector<unsigned char> buffer(static_cast<std::size_t>(blockBytes));
-    DatasetMeta layout;
-    layout.dimensions = {volume.shape().x, volume.shape().y, volume.shape().z};
     const chunked::ChunkGrid grid{volume.shape(), block};
     const Shape3 gridShape = grid.gridShape();
     for (std::int64_t gz = 0; gz < gridShape.z; ++gz)
         for (std::int64_t gy = 0; gy < gridShape.y; ++gy)
             for (std::int64_t gx = 0; gx < gridShape.x; ++gx) {
                 const Index3 g{gz, gy, gx};
-                const Box3 box = grid.chunkBox(g);
-                // Edge blocks are cropped, and the header says by how much.
-                chunked::copyVolumeToChunk(volume, box, buffer.data(), box.size.x, box.size.y);
-                const std::size_t count = static_cast<std::size_t>(box.size.voxelCount());
-                if (chunked::hostIsLittleEndian())
-                    chunked::swapBytes(buffer.data(), count, elementSize);
-                std::string bytes;
-                appendBigEndian(bytes, kModeDefault, 2);
-                appendBigEndian(bytes, 3, 2);
-                for (std::int64_t extent : {box.size.x, box.size.y, box.size.z})
-                    appendBigEndian(bytes, static_cast<std::uint32_t>(extent), 4);
-                const fs::path file = dir / blockName(layout, g);
-                bytes += chunked::encodeChunk(codec, buffer.data(), count * elementSize,
-                                              elementSize, file.string());
-                chunked::writeChunkFile(file, bytes);
+                writeDatasetBlock(dir, codec, g, volume.crop(grid.chunkBox(g)), buffer);
             }
 }
 

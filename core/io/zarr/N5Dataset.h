@@ -35,13 +35,21 @@ DatasetMeta readDatasetMeta(const std::filesystem::path& dir);
 Volume readDatasetRegion(const std::filesystem::path& dir, const DatasetMeta& meta,
                          const Box3& region);
 
-// attributes.json of a dataset holding `volume` (voxel size as "resolution" and
-// "pixelResolution" in nm, origin as "offset").
-chunked::Json datasetAttributes(const Volume& volume, const Shape3& block,
-                                const chunked::CodecSpec& codec);
+// attributes.json of a dataset of `type` and `shape` placed by `spatial` (voxel size
+// as "resolution" and "pixelResolution" in nm, origin as "offset").
+chunked::Json datasetAttributes(DataType type, const Shape3& shape, const chunked::Spatial& spatial,
+                                const Shape3& block, const chunked::CodecSpec& codec);
 
 // Writes every block of `volume` into the (new, empty) dataset folder `dir`.
 void writeDatasetBlocks(const std::filesystem::path& dir, const Volume& volume, const Shape3& block,
                         const chunked::CodecSpec& codec);
+
+// For writers that produce the blocks one by one: FormatError unless `block` fits
+// the N5 header, and block `g`, whose clipped voxels `blockVoxels` holds (`buffer`
+// is scratch space kept between calls).
+void checkBlockShape(const std::filesystem::path& dir, const Shape3& block);
+void writeDatasetBlock(const std::filesystem::path& dir, const chunked::CodecSpec& codec,
+                       const Index3& g, const Volume& blockVoxels,
+                       std::vector<unsigned char>& buffer);
 
 } // namespace cisterna::n5

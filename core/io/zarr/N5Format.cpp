@@ -2,6 +2,7 @@
 // s0, s1, ... datasets (a BigDataViewer / n5-viewer multiscale) opens at s0.
 #include "core/io/BuiltinFormats.h"
 #include "core/io/zarr/ContainerPath.h"
+#include "core/io/zarr/ContainerWrite.h"
 #include "core/io/zarr/ErrorGuard.h"
 #include "core/io/zarr/N5Dataset.h"
 #include "core/util/AtomicWrite.h"
@@ -155,25 +156,44 @@ public:
     void write(const VolumePath& path, const Volume& volume,
                const WriteOptions& options) const override {
         chunked::withFormatErrors(path.display(), [&] {
-            const std::vector<std::string> parts = chunked::innerComponents(path);
-            const chunked::CodecSpec codec =
-                chunked::codecForWriting(options.compression, options.compressionLevel,
-                                         chunked::Codec::Gzip, path.display());
-            const Shape3 block = chunked::chooseChunkShape(options.chunkShape, volume.shape());
-            Json attrs = n5::datasetAttributes(volume, block, codec);
-            if (parts.empty())
-                attrs["n5"] = kN5Version; // the dataset is the container's root
+            const n5::ContainerWrite plan = n5::planContainerWrite(path, options, volume.shape());
             // A whole container is swapped in at once; a dataset inside an existing
             // container is built in a temporary sibling folder and renamed into place.
-            AtomicDirectory out(parts.empty() ? path.file : prepareInnerTarget(path, parts));
-            chunked::writeJsonFile(out.tempPath() / "attributes.json", attrs);
-            n5::writeDatasetBlocks(out.tempPath(), volume, block, codec);
+            AtomicDirectory out(plan.target);
+            chunked::writeJsonFile(out.tempPath() / "attributes.json",
+                                   n5::containerAttributes(plan, volume.dataType(), volume.shape(),
+                                                           chunked::spatialOf(volume)));
+            n5::writeDatasetBlocks(out.tempPath(), volume, plan.block, plan.codec);
             out.commit();
         });
     }
 };
 
 } // namespace
+
+namespace n5 {
+
+ContainerWrite planContainerWrite(const VolumePath& path, const WriteOptions& options,
+                                  const Shape3& shape) {
+    const std::vector<std::string> parts = chunked::innerComponents(path);
+    ContainerWrite plan;
+    plan.codec = chunked::codecForWriting(options.compression, options.compressionLevel,
+                                          chunked::Codec::Gzip, path.display());
+    plan.block = chunked::chooseChunkShape(options.chunkShape, shape);
+    plan.root = parts.empty();
+    plan.target = plan.root ? path.file : prepareInnerTarget(path, parts);
+    return plan;
+}
+
+Json containerAttributes(const ContainerWrite& plan, DataType type, const Shape3& shape,
+                         const chunked::Spatial& spatial) {
+    Json attrs = datasetAttributes(type, shape, spatial, plan.block, plan.codec);
+    if (plan.root)
+        attrs["n5"] = kN5Version; // the dataset is the container's root
+    return attrs;
+}
+
+} // namespace n5
 
 std::shared_ptr<VolumeFormat> makeN5Format() {
     return std::make_shared<N5Format>();

@@ -137,18 +137,18 @@ chunked::Spatial levelSpatial(const OmeImage& image, const OmeLevel& level, std:
                                      "the multiscales metadata of level \"" + level.path + "\"");
 }
 
-Json omeImageAttributes(const std::string& name, const Volume& volume) {
+Json omeImageAttributes(const std::string& name, const chunked::Spatial& spatial) {
     Json axes = Json::array();
     for (const char* axis : {"z", "y", "x"}) {
         Json a = {{"name", axis}, {"type", "space"}};
         // Without a known voxel size the scale is in pixels: claim no unit.
-        if (volume.hasVoxelSize())
+        if (spatial.hasVoxelSize)
             a["unit"] = "nanometer";
         axes.push_back(a);
     }
-    const Json transforms = Json::array(
-        {{{"type", "scale"}, {"scale", chunked::zyxList(volume.voxelSize())}},
-         {{"type", "translation"}, {"translation", chunked::zyxList(volume.origin())}}});
+    const Json transforms =
+        Json::array({{{"type", "scale"}, {"scale", chunked::zyxList(spatial.voxelSize)}},
+                     {{"type", "translation"}, {"translation", chunked::zyxList(spatial.origin)}}});
     const Json image = {
         {"version", "0.4"},
         {"name", name},
@@ -157,12 +157,12 @@ Json omeImageAttributes(const std::string& name, const Volume& volume) {
     return {{"multiscales", Json::array({image})}};
 }
 
-Json plainArrayAttributes(const Volume& volume) {
+Json plainArrayAttributes(const chunked::Spatial& spatial) {
     Json attrs = Json::object();
-    if (volume.hasVoxelSize())
-        attrs["resolution"] = chunked::zyxList(volume.voxelSize());
-    if (volume.hasVoxelSize() || volume.origin() != Vec3d{0, 0, 0})
-        attrs["offset"] = chunked::zyxList(volume.origin());
+    if (spatial.hasVoxelSize)
+        attrs["resolution"] = chunked::zyxList(spatial.voxelSize);
+    if (spatial.hasVoxelSize || spatial.origin != Vec3d{0, 0, 0})
+        attrs["offset"] = chunked::zyxList(spatial.origin);
     return attrs;
 }
 

@@ -36,12 +36,12 @@ std::optional<OmeImage> readOmeImage(const std::filesystem::path& groupDir);
 // units on the spatial axes there is no voxel size.
 chunked::Spatial levelSpatial(const OmeImage& image, const OmeLevel& level, std::size_t rank);
 
-// The .zattrs of a one-level (path "0") image of `volume`, NGFF 0.4.
-chunked::Json omeImageAttributes(const std::string& name, const Volume& volume);
+// The .zattrs of a one-level (path "0") image placed by `spatial`, NGFF 0.4.
+chunked::Json omeImageAttributes(const std::string& name, const chunked::Spatial& spatial);
 
 // Attributes of a plain array: "resolution" and "offset" in nm, (z, y, x), as
 // funlib / incasem / COSEM tools write them.
-chunked::Json plainArrayAttributes(const Volume& volume);
+chunked::Json plainArrayAttributes(const chunked::Spatial& spatial);
 // Reads those back from `arrayDir`/.zattrs ("resolution"/"offset", else a COSEM
 // "transform"); nothing when neither is present.
 chunked::Spatial plainArraySpatial(const std::filesystem::path& arrayDir);

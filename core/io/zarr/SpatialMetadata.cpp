@@ -52,6 +52,10 @@ Spatial spatialFromLists(const std::vector<double>& scale, const std::vector<dou
     return spatial;
 }
 
+Spatial spatialOf(const Volume& volume) {
+    return {volume.hasVoxelSize(), volume.voxelSize(), volume.origin()};
+}
+
 std::vector<double> zyxList(const Vec3d& v) {
     return {v.z, v.y, v.x};
 }

@@ -1,7 +1,7 @@
 #pragma once
 // Voxel size and origin as the chunked formats store them: lists of numbers in
 // some axis order and unit, turned into Cisterna's (z, y, x) nanometres.
-#include "core/volume/Geometry.h"
+#include "core/volume/Volume.h"
 
 #include <filesystem>
 #include <string>
@@ -23,6 +23,9 @@ struct Spatial {
 Spatial spatialFromLists(const std::vector<double>& scale, const std::vector<double>& offset,
                          const std::vector<double>& nmPerUnit, const std::filesystem::path& file,
                          const std::string& what);
+
+// The voxel size and origin a volume carries, as written to metadata.
+Spatial spatialOf(const Volume& volume);
 
 std::vector<double> zyxList(const Vec3d& v);
 std::vector<double> xyzList(const Vec3d& v);

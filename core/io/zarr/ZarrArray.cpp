@@ -290,13 +290,13 @@ Volume readArrayRegion(const fs::path& arrayDir, const ArrayMeta& meta, const Bo
     return volume;
 }
 
-void writeArray(const fs::path& arrayDir, const Volume& volume, const ArrayWriteSpec& spec) {
-    const Shape3& shape = volume.shape();
+void writeArrayMeta(const fs::path& arrayDir, DataType type, const Shape3& shape,
+                    const ArrayWriteSpec& spec) {
     const Shape3& chunk = spec.chunk;
     const Json meta = {{"zarr_format", 2},
                        {"shape", {shape.z, shape.y, shape.x}},
                        {"chunks", {chunk.z, chunk.y, chunk.x}},
-                       {"dtype", dtypeForWriting(volume.dataType())},
+                       {"dtype", dtypeForWriting(type)},
                        {"order", "C"},
                        {"fill_value", 0},
                        {"compressor", compressorJson(spec.codec)},
@@ -305,31 +305,42 @@ void writeArray(const fs::path& arrayDir, const Volume& volume, const ArrayWrite
     chunked::writeJsonFile(arrayDir / ".zarray", meta);
     if (!spec.attributes.is_null())
         chunked::writeJsonFile(arrayDir / ".zattrs", spec.attributes);
+}
 
-    ArrayMeta layout;
-    layout.shape = {shape.z, shape.y, shape.x};
-    layout.separator = spec.separator;
-    const std::size_t elementSize = bytesPerVoxel(volume.dataType());
+void writeArrayChunk(const fs::path& arrayDir, const ArrayWriteSpec& spec, const Index3& g,
+                     const Volume& chunkVoxels, std::vector<unsigned char>& buffer) {
+    const Shape3& chunk = spec.chunk;
+    const std::size_t elementSize = bytesPerVoxel(chunkVoxels.dataType());
     const std::uint64_t chunkBytes = chunked::chunkByteCount(chunk, elementSize, arrayDir.string());
-    requireMemory(chunkBytes, "chunk buffer");
-    std::vector<unsigned char> buffer(static_cast<std::size_t>(chunkBytes));
-    const chunked::ChunkGrid grid{shape, chunk};
+    if (buffer.size() != chunkBytes) {
+        requireMemory(chunkBytes, "chunk buffer");
+        buffer.resize(static_cast<std::size_t>(chunkBytes));
+    }
+    // Edge chunks keep their full size; the padding holds the fill value.
+    if (chunkVoxels.shape() != chunk)
+        std::memset(buffer.data(), 0, buffer.size());
+    chunked::copyVolumeToChunk(chunkVoxels, Box3{{0, 0, 0}, chunkVoxels.shape()}, buffer.data(),
+                               chunk.x, chunk.y);
+    if (!chunked::hostIsLittleEndian())
+        chunked::swapBytes(buffer.data(), buffer.size() / elementSize, elementSize);
+    ArrayMeta layout;
+    layout.shape = {0, 0, 0}; // rank 3: the key has three parts
+    layout.separator = spec.separator;
+    const fs::path file = arrayDir / chunkKey(layout, g);
+    chunked::writeChunkFile(file, chunked::encodeChunk(spec.codec, buffer.data(), buffer.size(),
+                                                       elementSize, file.string()));
+}
+
+void writeArray(const fs::path& arrayDir, const Volume& volume, const ArrayWriteSpec& spec) {
+    writeArrayMeta(arrayDir, volume.dataType(), volume.shape(), spec);
+    std::vector<unsigned char> buffer;
+    const chunked::ChunkGrid grid{volume.shape(), spec.chunk};
     const Shape3 gridShape = grid.gridShape();
     for (std::int64_t gz = 0; gz < gridShape.z; ++gz)
         for (std::int64_t gy = 0; gy < gridShape.y; ++gy)
             for (std::int64_t gx = 0; gx < gridShape.x; ++gx) {
                 const Index3 g{gz, gy, gx};
-                const Box3 box = grid.chunkBox(g);
-                // Edge chunks keep their full size; the padding holds the fill value.
-                if (box.size != chunk)
-                    std::memset(buffer.data(), 0, buffer.size());
-                chunked::copyVolumeToChunk(volume, box, buffer.data(), chunk.x, chunk.y);
-                if (!chunked::hostIsLittleEndian())
-                    chunked::swapBytes(buffer.data(), buffer.size() / elementSize, elementSize);
-                const fs::path file = arrayDir / chunkKey(layout, g);
-                chunked::writeChunkFile(file, chunked::encodeChunk(spec.codec, buffer.data(),
-                                                                   buffer.size(), elementSize,
-                                                                   file.string()));
+                writeArrayChunk(arrayDir, spec, g, volume.crop(grid.chunkBox(g)), buffer);
             }
 }
 

@@ -49,4 +49,14 @@ struct ArrayWriteSpec {
 void writeArray(const std::filesystem::path& arrayDir, const Volume& volume,
                 const ArrayWriteSpec& spec);
 
+// The two halves of writeArray, for writers that produce the chunks one by one: the
+// metadata (.zarray, and .zattrs unless null) of an array of `type` and `shape`, and
+// chunk `g`, whose clipped voxels `chunkVoxels` holds (`buffer` is scratch space kept
+// between calls).
+void writeArrayMeta(const std::filesystem::path& arrayDir, DataType type, const Shape3& shape,
+                    const ArrayWriteSpec& spec);
+void writeArrayChunk(const std::filesystem::path& arrayDir, const ArrayWriteSpec& spec,
+                     const Index3& g, const Volume& chunkVoxels,
+                     std::vector<unsigned char>& buffer);
+
 } // namespace cisterna::zarr

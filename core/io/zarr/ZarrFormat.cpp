@@ -3,6 +3,7 @@
 // "multiscales" opens at its full-resolution level.
 #include "core/io/BuiltinFormats.h"
 #include "core/io/zarr/ContainerPath.h"
+#include "core/io/zarr/ContainerWrite.h"
 #include "core/io/zarr/ErrorGuard.h"
 #include "core/io/zarr/OmeZarr.h"
 #include "core/io/zarr/ZarrArray.h"
@@ -234,45 +235,56 @@ public:
     void write(const VolumePath& path, const Volume& volume,
                const WriteOptions& options) const override {
         chunked::withFormatErrors(path.display(), [&] {
-            const std::vector<std::string> parts = innerComponents(path);
-            zarr::ArrayWriteSpec spec;
-            spec.codec = chunked::codecForWriting(options.compression, options.compressionLevel,
-                                                  chunked::Codec::Blosc, path.display());
-            spec.chunk = chunked::chooseChunkShape(options.chunkShape, volume.shape());
-            const fs::path target = parts.empty() ? path.file : prepareInnerTarget(path, parts);
-            // An existing level of an image stays an array, so that its image's
-            // multiscales metadata still points at an array.
-            const bool ome =
-                path.extension() == ".ome.zarr" && (parts.empty() || !hasZarray(target));
-            const auto build = [&](const fs::path& dir) {
-                if (ome) {
-                    writeGroupMarker(dir);
-                    chunked::writeJsonFile(
-                        dir / ".zattrs",
-                        zarr::omeImageAttributes(
-                            chunked::containerItemName(path, parts, {".ome.zarr", ".zarr"}),
-                            volume));
-                    fs::create_directory(dir / "0");
-                    spec.separator = '/'; // what NGFF readers expect
-                    zarr::writeArray(dir / "0", volume, spec);
-                } else {
-                    const Json attrs = zarr::plainArrayAttributes(volume);
-                    if (!attrs.empty())
-                        spec.attributes = attrs;
-                    zarr::writeArray(dir, volume, spec);
-                }
-            };
+            zarr::ContainerWrite plan = zarr::planContainerWrite(path, options, volume.shape());
             // A whole container is swapped in at once; an array inside an existing
             // container is built in a temporary sibling folder and renamed into place,
             // leaving the container's other arrays alone.
-            AtomicDirectory out(target);
-            build(out.tempPath());
+            AtomicDirectory out(plan.target);
+            const fs::path arrayDir =
+                zarr::writeContainerGroups(out.tempPath(), plan, chunked::spatialOf(volume));
+            zarr::writeArray(arrayDir, volume, plan.spec);
             out.commit();
         });
     }
 };
 
 } // namespace
+
+namespace zarr {
+
+ContainerWrite planContainerWrite(const VolumePath& path, const WriteOptions& options,
+                                  const Shape3& shape) {
+    const std::vector<std::string> parts = innerComponents(path);
+    ContainerWrite plan;
+    plan.spec.codec = chunked::codecForWriting(options.compression, options.compressionLevel,
+                                               chunked::Codec::Blosc, path.display());
+    plan.spec.chunk = chunked::chooseChunkShape(options.chunkShape, shape);
+    plan.target = parts.empty() ? path.file : prepareInnerTarget(path, parts);
+    // An existing level of an image stays an array, so that its image's multiscales
+    // metadata still points at an array.
+    plan.ome = path.extension() == ".ome.zarr" && (parts.empty() || !hasZarray(plan.target));
+    if (plan.ome) {
+        plan.name = chunked::containerItemName(path, parts, {".ome.zarr", ".zarr"});
+        plan.spec.separator = '/'; // what NGFF readers expect
+    }
+    return plan;
+}
+
+fs::path writeContainerGroups(const fs::path& dir, ContainerWrite& plan,
+                              const chunked::Spatial& spatial) {
+    if (!plan.ome) {
+        const Json attrs = plainArrayAttributes(spatial);
+        if (!attrs.empty())
+            plan.spec.attributes = attrs;
+        return dir;
+    }
+    writeGroupMarker(dir);
+    chunked::writeJsonFile(dir / ".zattrs", omeImageAttributes(plan.name, spatial));
+    fs::create_directory(dir / "0");
+    return dir / "0";
+}
+
+} // namespace zarr
 
 std::shared_ptr<VolumeFormat> makeZarrFormat() {
     return std::make_shared<ZarrFormat>();
