@@ -24,5 +24,7 @@ std::unique_ptr<Command> makeConvertCommand();
 std::unique_ptr<Command> makePhantomCommand();
 std::unique_ptr<Command> makeEvaluateCommand();
 std::unique_ptr<Command> makeFormatsCommand();
+std::unique_ptr<Command> makeGraphcutCommand();
+std::unique_ptr<Command> makeStrokesCommand();
 
 } // namespace cisterna::cli

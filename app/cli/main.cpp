@@ -43,6 +43,8 @@ int main(int argc, char** argv) {
     commands.push_back(cisterna::cli::makePhantomCommand());
     commands.push_back(cisterna::cli::makeEvaluateCommand());
     commands.push_back(cisterna::cli::makeFormatsCommand());
+    commands.push_back(cisterna::cli::makeGraphcutCommand());
+    commands.push_back(cisterna::cli::makeStrokesCommand());
     for (auto& c : commands)
         c->setup(app);
 

@@ -22,7 +22,8 @@ bool contains(const std::string& haystack, const std::string& needle) {
 } // namespace
 
 TEST_CASE("cli: every subcommand has --help", "[cli]") {
-    for (const char* sub : {"info", "convert", "phantom", "evaluate", "formats"}) {
+    for (const char* sub :
+         {"info", "convert", "phantom", "evaluate", "formats", "graphcut", "strokes"}) {
         const CliResult r = runCli(std::string(sub) + " --help");
         INFO(sub << ": " << r.err);
         REQUIRE(r.exitCode == 0);

@@ -1,0 +1,125 @@
+// cisterna-cli strokes and graphcut, run as a user would: simulate strokes from a
+// phantom's truth, cut, and check the written labels.
+#include "CliRunner.h"
+#include "TestPaths.h"
+
+#include "core/graphcut/Strokes.h"
+#include "core/io/VolumeIO.h"
+#include "core/metrics/Metrics.h"
+#include "core/phantom/Phantom.h"
+
+#include <catch2/catch.hpp>
+
+using namespace cisterna;
+using namespace cisterna::test;
+
+namespace {
+
+bool contains(const std::string& haystack, const std::string& needle) {
+    return haystack.find(needle) != std::string::npos;
+}
+
+std::int64_t strokeViolations(const Volume& strokes, const Volume& labels) {
+    const auto* s = static_cast<const std::uint8_t*>(strokes.data());
+    const auto* l = static_cast<const std::uint8_t*>(labels.data());
+    std::int64_t bad = 0;
+    for (std::int64_t i = 0; i < strokes.voxelCount(); ++i)
+        bad += (s[i] == kStrokeObject && l[i] != 1) || (s[i] == kStrokeBackground && l[i] != 0);
+    return bad;
+}
+
+} // namespace
+
+TEST_CASE("cli: strokes and graphcut segment the phantom's mitochondria", "[cli][graphcut]") {
+    ScratchDir dir("cli-graphcut");
+    const std::string image = dir.file("phantom.tif"), truth = dir.file("phantom_labels.tif");
+    REQUIRE(runCli("phantom --out " + image + " --size 128").exitCode == 0);
+
+    const std::string list = dir.file("strokes.json");
+    const CliResult strokes =
+        runCli("strokes --from-truth " + truth +
+               " --organelle mito --planes z:16,y:64,x:64 --seed 3 --out " + list);
+    INFO(strokes.err);
+    REQUIRE(strokes.exitCode == 0);
+    REQUIRE(contains(strokes.out, "on 3 planes: z:16 y:64 x:64"));
+    const Volume phantomImage = readVolume(image);
+    const Volume strokeVolume = loadStrokeVolume(list, phantomImage.shape());
+
+    const std::string exact = dir.file("cut.tif");
+    const CliResult cut =
+        runCli("graphcut --quiet --image " + image + " --strokes " + list + " --out " + exact);
+    INFO(cut.err);
+    REQUIRE(cut.exitCode == 0);
+    REQUIRE(contains(cut.out, "energy "));
+    REQUIRE(contains(cut.out, "exact full-resolution cut"));
+    const Volume labels = readVolume(exact);
+    REQUIRE(labels.shape() == phantomImage.shape());
+    REQUIRE(strokeViolations(strokeVolume, labels) == 0);
+    EvaluationOptions o;
+    o.countObjects = false;
+    const Volume mito = organelleMask(readVolume(truth), Organelle::Mitochondrion);
+    const double f1 = evaluateSegmentation(labels, mito, o).voxels.f1();
+    INFO("F1 " << f1);
+    REQUIRE(f1 >= 0.85);
+
+    // The same strokes as a label volume, banded.
+    const std::string rasterized = dir.file("strokes.tif");
+    REQUIRE(runCli("strokes --from-truth " + truth +
+                   " --organelle mito --planes z:16,y:64,x:64 --seed 3 --out " + rasterized)
+                .exitCode == 0);
+    const std::string banded = dir.file("banded.tif");
+    const CliResult bandedCut = runCli("graphcut --quiet --banded --connectivity 18 --image " +
+                                       image + " --strokes " + rasterized + " --out " + banded);
+    INFO(bandedCut.err);
+    REQUIRE(bandedCut.exitCode == 0);
+    REQUIRE(contains(bandedCut.out, "banded: coarse factor 2"));
+    REQUIRE(contains(bandedCut.out, "18-connectivity"));
+    REQUIRE(strokeViolations(readVolume(rasterized), readVolume(banded)) == 0);
+}
+
+TEST_CASE("cli: graphcut and strokes report bad input", "[cli][graphcut]") {
+    ScratchDir dir("cli-graphcut-errors");
+    const std::string image = dir.file("p.tif"), truth = dir.file("p_labels.tif");
+    REQUIRE(runCli("phantom --out " + image + " --size 32").exitCode == 0);
+    for (const char* sub : {"graphcut", "strokes"}) {
+        const CliResult help = runCli(std::string(sub) + " --help");
+        REQUIRE(help.exitCode == 0);
+        REQUIRE(contains(help.out, "Usage"));
+    }
+
+    // Background strokes only: a plane through no mitochondrion of the 32^3 phantom
+    // would give none, so draw object strokes of a class that has no voxels.
+    const std::string onlyBackground = dir.file("bg.json");
+    const CliResult bg = runCli("strokes --from-truth " + truth +
+                                " --organelle pore --count 2 --axis y --out " + onlyBackground);
+    REQUIRE(bg.exitCode == 0);
+    REQUIRE(contains(bg.err, "no object strokes"));
+    const CliResult oneClass = runCli("graphcut --quiet --image " + image + " --strokes " +
+                                      onlyBackground + " --out " + dir.file("x.tif"));
+    REQUIRE(oneClass.exitCode == 1);
+    REQUIRE(contains(oneClass.err, "only background strokes"));
+
+    const CliResult outside =
+        runCli("strokes --from-truth " + truth + " --planes z:40 --out " + dir.file("o.json"));
+    REQUIRE(outside.exitCode == 1);
+    REQUIRE(contains(outside.err, "outside the volume"));
+    const CliResult noPlanes =
+        runCli("strokes --from-truth " + truth + " --out " + dir.file("n.json"));
+    REQUIRE(noPlanes.exitCode == 1);
+    REQUIRE(contains(noPlanes.err, "--planes"));
+
+    const CliResult notStrokes = runCli("graphcut --quiet --image " + image + " --strokes " +
+                                        image + " --out " + dir.file("y.tif"));
+    REQUIRE(notStrokes.exitCode == 1);
+    REQUIRE(contains(notStrokes.err, "is not 0 (none), 1 (object) or 2 (background)"));
+    const CliResult badConnectivity =
+        runCli("graphcut --image " + image + " --strokes " + onlyBackground + " --out " +
+               dir.file("z.tif") + " --connectivity 7");
+    REQUIRE(badConnectivity.exitCode != 0);
+    REQUIRE(badConnectivity.exitCode != 1);
+    REQUIRE(contains(badConnectivity.err, "connectivity"));
+    const CliResult both = runCli("graphcut --banded --exact --image " + image + " --strokes " +
+                                  onlyBackground + " --out " + dir.file("w.tif"));
+    REQUIRE(both.exitCode == 1);
+    REQUIRE(contains(both.err, "exclude each other"));
+}
