@@ -26,5 +26,10 @@ std::unique_ptr<Command> makeEvaluateCommand();
 std::unique_ptr<Command> makeFormatsCommand();
 std::unique_ptr<Command> makeGraphcutCommand();
 std::unique_ptr<Command> makeStrokesCommand();
+// The learning commands exist when the build has LibTorch (CISTERNA_HAVE_TORCH).
+std::unique_ptr<Command> makeTrainCommand();
+std::unique_ptr<Command> makeFinetuneCommand();
+std::unique_ptr<Command> makePredictCommand();
+std::unique_ptr<Command> makePostprocessCommand();
 
 } // namespace cisterna::cli

@@ -45,6 +45,12 @@ int main(int argc, char** argv) {
     commands.push_back(cisterna::cli::makeFormatsCommand());
     commands.push_back(cisterna::cli::makeGraphcutCommand());
     commands.push_back(cisterna::cli::makeStrokesCommand());
+#ifdef CISTERNA_HAVE_TORCH
+    commands.push_back(cisterna::cli::makeTrainCommand());
+    commands.push_back(cisterna::cli::makeFinetuneCommand());
+    commands.push_back(cisterna::cli::makePredictCommand());
+    commands.push_back(cisterna::cli::makePostprocessCommand());
+#endif
     for (auto& c : commands)
         c->setup(app);
 

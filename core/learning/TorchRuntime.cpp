@@ -1,14 +1,20 @@
 #include "core/learning/TorchRuntime.h"
 
+#include "core/util/Error.h"
+#include "core/util/Text.h"
+
 #include <torch/cuda.h>
 #include <torch/utils.h>
 #include <torch/version.h>
 
+#include <cstdlib>
 #include <sstream>
+#include <thread>
 
 namespace cisterna {
 
 TorchRuntime detectTorchRuntime() {
+    useAllCpuCores();
     TorchRuntime runtime;
     runtime.libtorchVersion = TORCH_VERSION;
     runtime.cudaAvailable = torch::cuda::is_available();
@@ -28,6 +34,28 @@ std::string TorchRuntime::describe() const {
     else
         out << " (" << cpuThreads << " threads; no CUDA device)";
     return out.str();
+}
+
+DevicePreference parseDevicePreference(const std::string& text) {
+    const std::string t = toLower(text);
+    if (t == "auto" || t.empty())
+        return DevicePreference::Auto;
+    if (t == "cpu")
+        return DevicePreference::Cpu;
+    if (t == "cuda" || t == "gpu" || t == "cuda:0")
+        return DevicePreference::Cuda;
+    throw InvalidArgument("unknown device '" + text + "' (auto, cpu or cuda)");
+}
+
+void useAllCpuCores() {
+    int threads = static_cast<int>(std::thread::hardware_concurrency());
+    if (const char* env = std::getenv("CISTERNA_THREADS")) {
+        const int requested = std::atoi(env);
+        if (requested > 0)
+            threads = requested;
+    }
+    if (threads > 0 && torch::get_num_threads() != threads)
+        torch::set_num_threads(threads);
 }
 
 } // namespace cisterna

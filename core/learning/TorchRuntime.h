@@ -16,4 +16,12 @@ struct TorchRuntime {
 
 TorchRuntime detectTorchRuntime();
 
+// Which device a job asks for; Auto takes CUDA when present, else the CPU.
+enum class DevicePreference { Auto, Cpu, Cuda };
+DevicePreference parseDevicePreference(const std::string& text); // "auto", "cpu", "cuda"
+
+// LibTorch uses all hardware threads of the machine (or CISTERNA_THREADS when set)
+// for its CPU kernels. Called by every training and prediction job.
+void useAllCpuCores();
+
 } // namespace cisterna

@@ -1,0 +1,94 @@
+// Only with LibTorch: cisterna_learning defines CISTERNA_HAVE_TORCH for its users.
+#ifdef CISTERNA_HAVE_TORCH
+#include "Command.h"
+
+#include "core/io/VolumeIO.h"
+#include "core/learning/PostProcess.h"
+#include "core/util/Error.h"
+#include "core/util/Text.h"
+
+#include <iostream>
+
+namespace cisterna::cli {
+namespace {
+
+class PostprocessCommand final : public Command {
+public:
+    void setup(CLI::App& app) override {
+        subcommand = app.add_subcommand(
+            "postprocess", "Probability maps to a segmentation: threshold, removal of small "
+                           "components, at most one organelle per voxel");
+        auto* s = subcommand;
+        s->add_option("--prob", probs_,
+                      "Probability map(s) (uint8 0..255 or float32 0..1); several for several "
+                      "organelles, in priority order for --rule priority")
+            ->required();
+        s->add_option("--names", names_, "Organelle names of the maps, comma-separated");
+        s->add_option("--label-values", labels_,
+                      "Label value of each map in the output, comma-separated (default 1, 2, ...)");
+        s->add_option("--out", out_, "Label volume to write")->required();
+        s->add_option("--threshold", options_.threshold, "Foreground where p > threshold")
+            ->capture_default_str();
+        s->add_option("--min-size", options_.minComponentVoxels,
+                      "Remove connected components smaller than this many voxels")
+            ->capture_default_str();
+        s->add_option("--connectivity", connectivity_, "6, 18 or 26")
+            ->check(CLI::IsMember({6, 18, 26}))
+            ->capture_default_str();
+        s->add_option("--rule", rule_,
+                      "Where organelles overlap: highest (probability) or priority (map order)")
+            ->capture_default_str();
+    }
+
+    void run() override {
+        const std::vector<std::string> names =
+            names_.empty() ? std::vector<std::string>{} : split(names_, ',');
+        const std::vector<std::string> labels =
+            labels_.empty() ? std::vector<std::string>{} : split(labels_, ',');
+        if (!names.empty() && names.size() != probs_.size())
+            throw InvalidArgument("--names gives " + std::to_string(names.size()) + " names for " +
+                                  std::to_string(probs_.size()) + " maps");
+        if (!labels.empty() && labels.size() != probs_.size())
+            throw InvalidArgument("--label-values gives " + std::to_string(labels.size()) +
+                                  " values for " + std::to_string(probs_.size()) + " maps");
+        std::vector<OrganelleMap> maps;
+        for (std::size_t i = 0; i < probs_.size(); ++i) {
+            OrganelleMap m;
+            m.name = names.empty() ? probs_[i] : names[i];
+            int value = static_cast<int>(i + 1);
+            if (!labels.empty()) {
+                try {
+                    value = std::stoi(labels[i]);
+                } catch (const std::exception&) {
+                    value = -1;
+                }
+            }
+            if (value < 1 || value > 65535)
+                throw InvalidArgument("label values must be 1 to 65535");
+            m.label = static_cast<std::uint16_t>(value);
+            m.probabilities = readVolume(probs_[i]);
+            maps.push_back(std::move(m));
+        }
+        options_.connectivity = static_cast<Connectivity>(connectivity_);
+        const Volume segmentation = combineOrganelles(maps, parseOverlapRule(rule_), options_);
+        writeVolume(out_, segmentation);
+        std::cout << "wrote " << out_ << " (" << toString(segmentation.shape()) << ", "
+                  << maps.size() << (maps.size() == 1 ? " organelle" : " organelles") << ")\n";
+    }
+
+private:
+    std::vector<std::string> probs_;
+    std::string names_, labels_, out_, rule_ = "highest";
+    PostProcessOptions options_;
+    int connectivity_ = 6;
+};
+
+} // namespace
+
+std::unique_ptr<Command> makePostprocessCommand() {
+    return std::make_unique<PostprocessCommand>();
+}
+
+} // namespace cisterna::cli
+
+#endif // CISTERNA_HAVE_TORCH

@@ -1,0 +1,122 @@
+// The learning commands of the real cisterna-cli binary, end to end on a phantom the
+// CLI itself writes (full build only: needs core/io and the CLI).
+#include "../cli/CliRunner.h"
+#include "LearningTestSupport.h"
+
+#include "core/io/VolumeIO.h"
+#include "core/learning/Model.h"
+#include "core/learning/PostProcess.h"
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+using namespace cisterna;
+using test::runCli;
+
+namespace {
+
+bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
+
+// A tiny network learning every labelled structure of the phantom (whatever a
+// 40^3 crop holds): a few CPU seconds per command.
+const char* kTinyTraining = " --organelle cell --features 4 --levels 1 --input-size 36 "
+                            "--device cpu --report-every 1 --lr 0.003";
+
+} // namespace
+
+TEST_CASE("cisterna-cli trains, fine-tunes, predicts and post-processes a phantom",
+          "[learning][cli]") {
+    test::Scratch dir("cli");
+    const std::string image = dir.file("ph.zarr"), labels = dir.file("ph_labels.zarr");
+    const std::string model = dir.file("m.cmodel"), tuned = dir.file("tuned.cmodel");
+    const std::string prob = dir.file("prob.tif"), seg = dir.file("seg.tif");
+
+    test::CliResult r = runCli("phantom --out " + image + " --size 40 --seed 3");
+    REQUIRE(r.exitCode == 0);
+
+    r = runCli("train --sizes --features 4 --levels 1 --input-size 36");
+    CHECK(r.exitCode == 0);
+    CHECK(contains(r.out, "input 36 x 36 x 36 (z, y, x) -> output 20 x 20 x 20"));
+    CHECK(contains(r.out, "valid inputs along z"));
+
+    r = runCli("train --image " + image + " --labels " + labels + " --out " + model +
+               " --iterations 4" + kTinyTraining);
+    INFO(r.out << r.err);
+    REQUIRE(r.exitCode == 0);
+    CHECK(contains(r.out, "iteration 4/4"));
+    CHECK(contains(r.out, "wrote " + model));
+    const Model trained = Model::load(model);
+    CHECK(trained.metadata().iterations == 4);
+    CHECK(trained.metadata().organelle == "cell");
+    CHECK(trained.metadata().voxelSize == Vec3d{8, 8, 8});
+
+    r = runCli("finetune --model " + model + " --image " + image + " --labels " + labels +
+               " --out " + tuned +
+               " --iterations 2 --freeze-encoder --device cpu --report-every 1");
+    INFO(r.out << r.err);
+    REQUIRE(r.exitCode == 0);
+    CHECK(contains(r.out, "fine-tuned 2 iterations"));
+    r = runCli("predict --info --model " + tuned);
+    CHECK(r.exitCode == 0);
+    CHECK(contains(r.out, "iterations: 6"));
+    CHECK(contains(r.out, "fine-tuned from: cell model, 4 iterations"));
+
+    r = runCli("predict --model " + tuned + " --image " + image + " --out " + prob +
+               " --tile 36 --device cpu");
+    INFO(r.out << r.err);
+    REQUIRE(r.exitCode == 0);
+    CHECK(contains(r.out, "8 tiles of input 36 x 36 x 36 (z, y, x)"));
+    const Volume probabilities = readVolume(prob);
+    CHECK(probabilities.shape() == Shape3{40, 40, 40});
+    CHECK(probabilities.dataType() == DataType::UInt8);
+
+    r = runCli("postprocess --prob " + prob + " --out " + seg + " --threshold 0.5 --min-size 20");
+    INFO(r.out << r.err);
+    REQUIRE(r.exitCode == 0);
+    const Volume segmentation = readVolume(seg);
+    PostProcessOptions options;
+    options.minComponentVoxels = 20;
+    const Volume expected = postProcess(probabilities, options);
+    REQUIRE(segmentation.shape() == expected.shape());
+    std::int64_t differing = 0;
+    for (std::int64_t z = 0; z < 40; ++z)
+        for (std::int64_t y = 0; y < 40; ++y)
+            for (std::int64_t x = 0; x < 40; ++x)
+                differing += segmentation.valueAt({z, y, x}) != expected.valueAt({z, y, x});
+    CHECK(differing == 0);
+}
+
+TEST_CASE("cisterna-cli learning commands fail clearly on bad input", "[learning][cli]") {
+    test::Scratch dir("cli-errors");
+    const std::string image = dir.file("ph.zarr"), labels = dir.file("ph_labels.zarr");
+    REQUIRE(runCli("phantom --out " + image + " --size 40 --seed 4").exitCode == 0);
+
+    // Not a model: a clear message naming the file, no crash.
+    { std::ofstream(dir.file("fake.cmodel")) << "organelle = mito\n"; }
+    test::CliResult r = runCli("predict --model " + dir.file("fake.cmodel") + " --image " + image +
+                               " --out " + dir.file("p.tif"));
+    CHECK(r.exitCode == 1);
+    CHECK(contains(r.err, "not a Cisterna model"));
+    CHECK(!std::filesystem::exists(dir.file("p.tif")));
+
+    // The image is smaller than the patch asked for.
+    r = runCli("train --image " + image + " --labels " + labels + " --out " + dir.file("m.cmodel") +
+               " --iterations 2 --features 4 --levels 1 --input-size 44");
+    CHECK(r.exitCode == 1);
+    CHECK(contains(r.err, "larger than the training image"));
+
+    // A model trained at 8 nm predicting a 16 nm image warns (and still predicts).
+    r = runCli("train --image " + image + " --labels " + labels + " --out " + dir.file("m.cmodel") +
+               " --iterations 1" + kTinyTraining);
+    REQUIRE(r.exitCode == 0);
+    const std::string coarse = dir.file("coarse.zarr");
+    REQUIRE(runCli("phantom --out " + coarse + " --size 30 --voxel-size 16").exitCode == 0);
+    r = runCli("predict --model " + dir.file("m.cmodel") + " --image " + coarse + " --out " +
+               dir.file("p.tif") + " --device cpu");
+    CHECK(r.exitCode == 0);
+    CHECK(contains(r.err, "warning: the model was trained at voxel size (8, 8, 8)"));
+}
