@@ -1,11 +1,14 @@
 // cisterna: the desktop application. With no argument it opens the built-in demo
 // phantom; with a path it opens that volume.
 #include "ui/widgets/MainWindow.h"
+#include "ui/widgets/VtkGLWidget.h"
 
 #include "core/plugin/PluginRegistry.h"
 #include "core/util/VersionInfo.h"
 
 #include <QApplication>
+#include <QSurfaceFormat>
+#include <QTimer>
 
 #include <cstdlib>
 #include <cstring>
@@ -33,9 +36,9 @@ int main(int argc, char** argv) {
             return 0;
         }
         if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
-            std::cout << "usage: cisterna [volume]\n"
-                         "Opens the volume (any format cisterna-cli reads), or the built-in demo "
-                         "phantom when none is given.\n";
+            std::cout << "usage: cisterna [volume | project.cisterna]\n"
+                         "Opens the volume (any format cisterna-cli reads) or a saved project, or "
+                         "the built-in demo phantom when none is given.\n";
             return 0;
         }
     }
@@ -45,6 +48,9 @@ int main(int argc, char** argv) {
                      "headless work.\n";
         return 2;
     }
+    // The 3D view hosts VTK, which needs an OpenGL 3.2 core context with depth and
+    // stencil; this must be Qt's default before the application object exists.
+    QSurfaceFormat::setDefaultFormat(cisterna::ui::VtkGLWidget::requiredFormat());
     QApplication app(argc, argv);
     QApplication::setApplicationName("Cisterna");
     QApplication::setOrganizationName("Cisterna");
@@ -60,5 +66,7 @@ int main(int argc, char** argv) {
         window.openFile(args.at(1));
     else
         window.openDemo();
+    // Once the window is up: offer what a crashed session autosaved.
+    QTimer::singleShot(0, &window, [&window] { window.checkForRecovery(); });
     return app.exec();
 }

@@ -7,29 +7,194 @@
 
 namespace cisterna::ui {
 
-DocumentModel::DocumentModel(QObject* parent) : QObject(parent) {}
-
-void DocumentModel::setImage(Volume image, const QString& name) {
-    image_ = std::move(image);
-    name_ = name;
-    labels_ = Volume();
-    const ValueRange range = valueRange(image_);
-    level_ = (range.min + range.max) / 2;
-    width_ = std::max(1.0, range.max - range.min);
-    const Shape3 s = image_.shape();
-    cursor_ = {s.z / 2, s.y / 2, s.x / 2};
-    emit imageChanged();
-    emit labelsChanged();
-    emit cursorChanged();
-    emit displayChanged();
+DocumentModel::DocumentModel(QObject* parent) : QObject(parent) {
+    connect(&undo_, &QUndoStack::indexChanged, this, [this] { touch(); });
 }
 
-void DocumentModel::setLabels(Volume labels) {
+void DocumentModel::touch() {
+    ++changes_;
+    setModified(true);
+}
+
+void DocumentModel::setModified(bool modified) {
+    if (modified_ == modified)
+        return;
+    modified_ = modified;
+    emit modifiedChanged(modified);
+}
+
+void DocumentModel::setImage(Volume image, const QString& name, const QString& source) {
+    undo_.clear();
+    image_ = std::move(image);
+    name_ = name;
+    source_ = source;
+    reference_ = Volume();
+    organelles_.clear();
+    active_ = -1;
+    if (!image_.isNull()) {
+        const ValueRange range = valueRange(image_);
+        level_ = (range.min + range.max) / 2;
+        width_ = std::max(1.0, range.max - range.min);
+    }
+    const Shape3 s = image_.shape();
+    cursor_ = {s.z / 2, s.y / 2, s.x / 2};
+    for (auto& v : views_)
+        v = ViewSettings();
+    ++changes_;
+    modified_ = false;
+    emit imageChanged();
+    emit organellesChanged();
+    emit activeOrganelleChanged();
+    emit cursorChanged();
+    emit displayChanged();
+    emit modifiedChanged(false);
+}
+
+void DocumentModel::setVoxelSize(const Vec3d& size) {
+    if (image_.isNull())
+        return;
+    image_.setVoxelSize(size); // throws for non-positive sizes
+    for (auto& o : organelles_)
+        for (auto& l : o.layers)
+            if (!l.isNull())
+                l.setVoxelSize(size);
+    if (!reference_.isNull())
+        reference_.setVoxelSize(size);
+    touch();
+    emit imageChanged();
+}
+
+void DocumentModel::setReferenceLabels(Volume labels) {
     if (!labels.isNull() && labels.shape() != image_.shape())
-        throw InvalidArgument("the labels have shape " + toString(labels.shape()) +
+        throw InvalidArgument("the reference labels have shape " + toString(labels.shape()) +
                               " but the image has shape " + toString(image_.shape()));
-    labels_ = std::move(labels);
-    emit labelsChanged();
+    reference_ = std::move(labels);
+}
+
+int DocumentModel::indexOfUid(int uid) const {
+    for (std::size_t i = 0; i < organelles_.size(); ++i)
+        if (organelles_[i].uid == uid)
+            return int(i);
+    return -1;
+}
+
+int DocumentModel::addOrganelle(const QString& name, const QColor& colour) {
+    Organelle o;
+    o.uid = nextUid_++;
+    o.name = name;
+    o.colour = colour.isValid() ? colour : defaultOrganelleColour(int(organelles_.size()));
+    organelles_.push_back(std::move(o));
+    const int index = int(organelles_.size()) - 1;
+    touch();
+    emit organellesChanged();
+    if (active_ < 0)
+        setActiveOrganelle(index);
+    return index;
+}
+
+void DocumentModel::removeOrganelle(int index) {
+    if (index < 0 || index >= organelleCount())
+        return;
+    // Undo commands address organelles by uid; those of a removed organelle would
+    // have nothing to act on, so the history goes with it.
+    undo_.clear();
+    organelles_.erase(organelles_.begin() + index);
+    if (active_ >= organelleCount())
+        active_ = organelleCount() - 1;
+    touch();
+    emit organellesChanged();
+    emit activeOrganelleChanged();
+}
+
+void DocumentModel::setOrganelleName(int index, const QString& name) {
+    organelles_.at(std::size_t(index)).name = name;
+    touch();
+    emit organellesChanged();
+}
+
+void DocumentModel::setOrganelleColour(int index, const QColor& colour) {
+    organelles_.at(std::size_t(index)).colour = colour;
+    touch();
+    emit organellesChanged();
+}
+
+void DocumentModel::setOrganelleVisible(int index, bool visible) {
+    organelles_.at(std::size_t(index)).visible = visible;
+    touch();
+    emit organellesChanged();
+}
+
+void DocumentModel::setOrganelleOpacity(int index, double opacity) {
+    organelles_.at(std::size_t(index)).opacity = std::clamp(opacity, 0.0, 1.0);
+    touch();
+    emit organellesChanged();
+}
+
+void DocumentModel::setOrganelleThreshold(int index, double threshold) {
+    organelles_.at(std::size_t(index)).threshold = std::clamp(threshold, 0.0, 1.0);
+    touch();
+    emit organellesChanged();
+    // The thresholded prediction is what the views and the 3D surface show.
+    emit layerChanged(index, int(Layer::Prediction));
+}
+
+void DocumentModel::setOrganelleModels(int index, const QStringList& modelPaths) {
+    organelles_.at(std::size_t(index)).modelPaths = modelPaths;
+    touch();
+    emit organellesChanged();
+}
+
+void DocumentModel::setPredictionSource(int index, const QString& source) {
+    organelles_.at(std::size_t(index)).predictionSource = source;
+    touch();
+}
+
+void DocumentModel::setActiveOrganelle(int index) {
+    if (index < -1 || index >= organelleCount() || index == active_)
+        return;
+    active_ = index;
+    emit activeOrganelleChanged();
+}
+
+const Volume& DocumentModel::layer(int organelle, Layer layer) const {
+    return organelles_.at(std::size_t(organelle)).layer(layer);
+}
+
+Volume& DocumentModel::ensureLayer(int organelle, Layer layer) {
+    Volume& v = organelles_.at(std::size_t(organelle)).layer(layer);
+    if (v.isNull()) {
+        v = Volume::allocate(DataType::UInt8, image_.shape(),
+                             layer == Layer::Prediction ? VolumeRole::Image : VolumeRole::Label,
+                             std::string(layerName(layer)) + " layer");
+        if (image_.hasVoxelSize())
+            v.setVoxelSize(image_.voxelSize());
+        v.setOrigin(image_.origin());
+    }
+    return v;
+}
+
+void DocumentModel::setLayer(int organelle, Layer layer, Volume volume) {
+    if (!volume.isNull()) {
+        if (volume.shape() != image_.shape())
+            throw InvalidArgument(std::string("the ") + layerName(layer) + " layer has shape " +
+                                  toString(volume.shape()) + " but the image has shape " +
+                                  toString(image_.shape()));
+        if (volume.dataType() != DataType::UInt8)
+            throw InvalidArgument(std::string("the ") + layerName(layer) +
+                                  " layer must be uint8, not " + toString(volume.dataType()));
+        if (!volume.isContiguous())
+            volume = volume.contiguous();
+        if (image_.hasVoxelSize())
+            volume.setVoxelSize(image_.voxelSize());
+    }
+    organelles_.at(std::size_t(organelle)).layer(layer) = std::move(volume);
+    touch();
+    emit layerChanged(organelle, int(layer));
+}
+
+void DocumentModel::notifyLayerEdited(int organelle, Layer layer) {
+    touch();
+    emit layerChanged(organelle, int(layer));
 }
 
 void DocumentModel::setCursor(const Index3& voxel) {
@@ -46,11 +211,6 @@ void DocumentModel::setCursor(const Index3& voxel) {
 void DocumentModel::setWindow(double level, double width) {
     level_ = level;
     width_ = std::max(1e-6, width);
-    emit displayChanged();
-}
-
-void DocumentModel::setLabelOpacity(double opacity) {
-    labelOpacity_ = std::clamp(opacity, 0.0, 1.0);
     emit displayChanged();
 }
 

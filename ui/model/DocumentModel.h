@@ -1,24 +1,77 @@
 #pragma once
-// The state of one open volume in the app: the image, its label overlay, the
-// cursor (crosshair) shared by the three views and the display window. No widget
-// code: views observe it through signals, tests drive it directly.
+// The state of the open document: the image, its organelles and their layers, the
+// cursor (crosshair) shared by all views, the display window and the undo stack of
+// edits. No widget code: views observe it through signals, tests drive it directly.
+#include "ui/model/Organelle.h"
+
 #include "core/volume/Volume.h"
 
 #include <QObject>
 #include <QString>
+#include <QUndoStack>
+
+#include <vector>
 
 namespace cisterna::ui {
+
+// Zoom and pan of one slice view: zoom 1 fits the slice into the view; centre is
+// the slice point (in voxel columns/rows) shown in the middle of the view.
+struct ViewSettings {
+    double zoom = 1.0;
+    double centreColumn = -1, centreRow = -1; // negative: the middle of the slice
+};
 
 class DocumentModel : public QObject {
     Q_OBJECT
 public:
     explicit DocumentModel(QObject* parent = nullptr);
 
-    void setImage(Volume image, const QString& name);
-    void setLabels(Volume labels); // same shape as the image, or null to clear
+    // A new image replaces everything (organelles, edits). `source` is where it came
+    // from: a file path, or "phantom:SIZE:SEED" for the demo data.
+    void setImage(Volume image, const QString& name, const QString& source = {});
     const Volume& image() const { return image_; }
-    const Volume& labels() const { return labels_; }
+    bool hasImage() const { return !image_.isNull(); }
     const QString& name() const { return name_; }
+    const QString& imageSource() const { return source_; }
+    void setImageSource(const QString& source) { source_ = source; }
+    Shape3 shape() const { return image_.shape(); }
+
+    // Voxel size in nm (z, y, x); editable because many files have none.
+    Vec3d voxelSize() const { return image_.voxelSize(); }
+    bool hasVoxelSize() const { return image_.hasVoxelSize(); }
+    void setVoxelSize(const Vec3d& size);
+
+    // Exact labels that came with the image (the demo phantom's ground truth), for
+    // evaluation without a file. Null for ordinary files.
+    const Volume& referenceLabels() const { return reference_; }
+    void setReferenceLabels(Volume labels);
+
+    // Organelles.
+    int organelleCount() const { return int(organelles_.size()); }
+    const Organelle& organelle(int index) const { return organelles_.at(std::size_t(index)); }
+    int indexOfUid(int uid) const; // -1 when gone
+    int addOrganelle(const QString& name, const QColor& colour = {});
+    void removeOrganelle(int index);
+    void setOrganelleName(int index, const QString& name);
+    void setOrganelleColour(int index, const QColor& colour);
+    void setOrganelleVisible(int index, bool visible);
+    void setOrganelleOpacity(int index, double opacity);
+    void setOrganelleThreshold(int index, double threshold);
+    void setOrganelleModels(int index, const QStringList& modelPaths);
+    void setPredictionSource(int index, const QString& source);
+    int activeOrganelle() const { return active_; } // -1 when there is none
+    void setActiveOrganelle(int index);
+
+    // Layers: a handle (null when never written), a handle allocated on demand
+    // (zero-filled uint8, the image's shape and voxel size), or a replacement.
+    const Volume& layer(int organelle, Layer layer) const;
+    Volume& ensureLayer(int organelle, Layer layer);
+    void setLayer(int organelle, Layer layer, Volume volume); // null clears it
+    // Views redraw after in-place edits of a layer (brushes, undo).
+    void notifyLayerEdited(int organelle, Layer layer);
+
+    // Undoable edits of strokes and labels; cleared with a new image.
+    QUndoStack* undoStack() { return &undo_; }
 
     const Index3& cursor() const { return cursor_; }
     void setCursor(const Index3& voxel); // clamped into the volume
@@ -27,22 +80,38 @@ public:
     double windowLevel() const { return level_; }
     double windowWidth() const { return width_; }
     void setWindow(double level, double width);
-    double labelOpacity() const { return labelOpacity_; }
-    void setLabelOpacity(double opacity);
+    ViewSettings& viewSettings(int view) { return views_[std::size_t(view)]; }
+    const ViewSettings& viewSettings(int view) const { return views_[std::size_t(view)]; }
+
+    // Whether there are changes since the last save (or load).
+    bool isModified() const { return modified_; }
+    void setModified(bool modified);
+    // Bumped by every change that a save must capture (autosave checks it).
+    std::uint64_t changeCounter() const { return changes_; }
 
 signals:
     void imageChanged();
-    void labelsChanged();
+    void organellesChanged(); // added, removed, renamed, recoloured, shown, hidden...
+    void layerChanged(int organelle, int layer);
+    void activeOrganelleChanged();
     void cursorChanged();
     void displayChanged();
+    void modifiedChanged(bool modified);
 
 private:
+    void touch();
     Volume image_;
-    Volume labels_;
-    QString name_;
+    Volume reference_;
+    QString name_, source_;
+    std::vector<Organelle> organelles_;
+    int active_ = -1;
+    int nextUid_ = 1;
+    QUndoStack undo_;
     Index3 cursor_;
     double level_ = 127.5, width_ = 255;
-    double labelOpacity_ = 0.4;
+    ViewSettings views_[3];
+    bool modified_ = false;
+    std::uint64_t changes_ = 0;
 };
 
 } // namespace cisterna::ui

@@ -1,6 +1,9 @@
 #pragma once
-// Turns one slice of the volume (and its labels) into an RGB image, with the
-// display window applied and labels blended in their organelle colours.
+// Turns one slice of the volume and its organelle overlays into an RGB image: the
+// display window through a lookup table, then per organelle the thresholded
+// prediction (outlined), the truth (filled) and the strokes (nearly opaque). Only the
+// visible slice is read, through raw pointers and strides: no per-voxel virtual call
+// or type dispatch, so a 1024 x 1024 slice takes milliseconds.
 #include "ui/model/SliceGeometry.h"
 
 #include "core/volume/Volume.h"
@@ -8,18 +11,26 @@
 #include <QColor>
 #include <QImage>
 
+#include <vector>
+
 namespace cisterna::ui {
 
-QColor labelColour(int label); // the organelle colours used everywhere in the app
+struct SliceOverlay {
+    QColor colour;
+    double opacity = 0.5;
+    Volume strokes, truth, prediction, segmentation; // uint8, any may be null
+    double threshold = 0.5;                          // prediction: p > threshold shows
+};
 
 struct SliceRenderRequest {
     SliceGeometry geometry;
     std::int64_t slice = 0;
     double windowLevel = 127.5, windowWidth = 255;
-    double labelOpacity = 0.4;
+    std::vector<SliceOverlay> overlays; // drawn in order
+    QColor backgroundStroke{40, 120, 255};
 };
 
 // One image pixel per voxel column/row; the view scales it by the voxel aspect.
-QImage renderSlice(const Volume& image, const Volume* labels, const SliceRenderRequest& request);
+QImage renderSlice(const Volume& image, const SliceRenderRequest& request);
 
 } // namespace cisterna::ui

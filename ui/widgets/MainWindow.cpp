@@ -1,133 +1,169 @@
 #include "ui/widgets/MainWindow.h"
 
+#include "ui/render/Scene3D.h"
+#include "ui/render/SceneUpdater.h"
+#include "ui/widgets/EvaluationPanel.h"
+#include "ui/widgets/JobsPanel.h"
+#include "ui/widgets/OrganellePanel.h"
 #include "ui/widgets/SliceView.h"
+#include "ui/widgets/ThreeDView.h"
+#include "ui/widgets/ToolPanel.h"
+#include "ui/widgets/UserPrompts.h"
+#include "ui/widgets/WindowLevelPanel.h"
 
-#include "core/io/VolumeIO.h"
-#include "core/phantom/Phantom.h"
-
-#include <QFileDialog>
-#include <QGridLayout>
+#include <QApplication>
+#include <QDockWidget>
 #include <QLabel>
-#include <QMenuBar>
-#include <QMessageBox>
-#include <QPointer>
+#include <QSplitter>
 #include <QStatusBar>
-
-#include <thread>
 
 namespace cisterna::ui {
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+MainWindow::MainWindow(QWidget* parent, const QString& autosaveFolder)
+    : QMainWindow(parent), scene_(std::make_unique<Scene3D>()),
+      prompts_(std::make_unique<UserPrompts>()), autosave_(autosaveFolder) {
     setWindowTitle("Cisterna");
-    auto* central = new QWidget(this);
-    auto* grid = new QGridLayout(central);
-    grid->setSpacing(2);
-    grid->setContentsMargins(2, 2, 2, 2);
+    setAcceptDrops(true);
+    setDockNestingEnabled(true);
+    updater_ = new SceneUpdater(&model_, scene_.get(), this);
+    buildLayout();
+    buildMenus();
+    connect(&jobs_, &JobManager::jobFinished, this, &MainWindow::showJobOutcome);
+    connect(&model_, &DocumentModel::imageChanged, this, [this] {
+        const Vec3d v = model_.voxelSize();
+        tools_.setFinestSpacing(std::min({v.z, v.y, v.x}));
+        // Re-cut sessions hold the old image and its graph: free them.
+        graphCutSessions_.clear();
+        updateTitle();
+    });
+    connect(&model_, &DocumentModel::modifiedChanged, this, &MainWindow::updateTitle);
+    connect(&tools_, &ToolState::changed, this, [this] {
+        toolStatus_->setText(
+            QString("%1 · %2 · radius %3 vx (%4 nm)")
+                .arg(toolName(tools_.tool()))
+                .arg(tools_.target() == PaintTarget::Strokes ? "strokes" : "labels")
+                .arg(tools_.radiusVoxels())
+                .arg(tools_.radiusNm(), 0, 'f', 1));
+    });
+    emit tools_.changed();
+    autosaveTimer_.setInterval(3 * 60 * 1000);
+    connect(&autosaveTimer_, &QTimer::timeout, this, [this] { autosaveNow(); });
+    autosaveTimer_.start();
+    resize(1500, 950);
+}
+
+MainWindow::~MainWindow() {
+    // Workers hold copies of volume handles only; stop them before the panels go.
+    jobs_.abandonAll();
+}
+
+void MainWindow::setPrompts(std::unique_ptr<UserPrompts> prompts) {
+    prompts_ = std::move(prompts);
+}
+
+void MainWindow::buildLayout() {
+    auto* rows = new QSplitter(Qt::Vertical, this);
+    auto* top = new QSplitter(Qt::Horizontal, rows);
+    auto* bottom = new QSplitter(Qt::Horizontal, rows);
     const ViewAxis axes[3] = {ViewAxis::XY, ViewAxis::XZ, ViewAxis::YZ};
     for (int i = 0; i < 3; ++i) {
-        views_[i] = new SliceView(&model_, axes[i], central);
+        views_[i] = new SliceView(&model_, &tools_, axes[i]);
         connect(views_[i], &SliceView::hovered, this, &MainWindow::showHover);
+        connect(views_[i], &SliceView::message, this,
+                [this](const QString& text) { statusBar()->showMessage(text, 5000); });
     }
-    grid->addWidget(views_[0], 0, 0);
-    grid->addWidget(views_[1], 1, 0);
-    grid->addWidget(views_[2], 0, 1);
-    auto* info = new QLabel(central);
-    info->setWordWrap(true);
-    info->setAlignment(Qt::AlignTop | Qt::AlignLeft);
-    grid->addWidget(info, 1, 1);
-    setCentralWidget(central);
-    connect(&model_, &DocumentModel::imageChanged, this, [this, info] {
-        const Volume& v = model_.image();
-        info->setText(QString("<b>%1</b><br>%2<br>%3<br>voxel size %4 nm")
-                          .arg(model_.name())
-                          .arg(QString::fromStdString(toString(v.shape())))
-                          .arg(toString(v.dataType()))
-                          .arg(QString::fromStdString(toString(v.voxelSize()))));
-        setWindowTitle("Cisterna - " + model_.name());
-    });
+    threeD_ = new ThreeDView(scene_.get());
+    connect(updater_, &SceneUpdater::sceneChanged, threeD_, &ThreeDView::sceneChanged);
+    top->addWidget(views_[0]);    // XY
+    top->addWidget(views_[2]);    // YZ beside it: shares the y axis
+    bottom->addWidget(views_[1]); // XZ below: shares the x axis
+    bottom->addWidget(threeD_);
+    rows->addWidget(top);
+    rows->addWidget(bottom);
+    // Four equal quadrants: the views' size hints would otherwise decide.
+    for (QSplitter* splitter : {rows, top, bottom}) {
+        for (int i = 0; i < 2; ++i)
+            splitter->setStretchFactor(i, 1);
+        splitter->setSizes({1000, 1000}); // scaled to the space there is
+    }
+    setCentralWidget(rows);
+
+    const auto dock = [this](const QString& title, QWidget* widget, Qt::DockWidgetArea area) {
+        auto* d = new QDockWidget(title, this);
+        d->setObjectName(title);
+        d->setWidget(widget);
+        d->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable |
+                       QDockWidget::DockWidgetClosable);
+        addDockWidget(area, d);
+        return d;
+    };
+    toolPanel_ = new ToolPanel(&tools_);
+    connect(toolPanel_, &ToolPanel::graphCutRequested, this,
+            [this] { guarded("Graph cut", [this] { startGraphCut(); }); });
+    organelles_ = new OrganellePanel(&model_);
+    contrast_ = new WindowLevelPanel(&model_);
+    jobsPanel_ = new JobsPanel(&jobs_);
+    evaluation_ = new EvaluationPanel;
+    connect(evaluation_, &EvaluationPanel::evaluateRequested, this, &MainWindow::evaluateDialog);
+    dock("Tools", toolPanel_, Qt::LeftDockWidgetArea);
+    dock("Organelles", organelles_, Qt::LeftDockWidgetArea);
+    dock("Contrast", contrast_, Qt::RightDockWidgetArea);
+    dock("Jobs", jobsPanel_, Qt::RightDockWidgetArea);
+    dock("Evaluation", evaluation_, Qt::LeftDockWidgetArea);
 
     status_ = new QLabel(this);
+    toolStatus_ = new QLabel(this);
     statusBar()->addWidget(status_, 1);
+    statusBar()->addPermanentWidget(toolStatus_);
+}
 
-    auto* file = menuBar()->addMenu("&File");
-    file->addAction("&Open volume...", QKeySequence::Open, this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, "Open volume");
-        if (!path.isEmpty())
-            openFile(path);
-    });
-    file->addAction("Open &demo phantom", this, [this] { openDemo(); });
-    file->addSeparator();
-    file->addAction("&Quit", QKeySequence::Quit, this, &QWidget::close);
-    resize(1100, 900);
+void MainWindow::updateTitle() {
+    QString title = "Cisterna";
+    if (model_.hasImage()) {
+        title += " - " + (projectPath_.isEmpty() ? model_.name() : projectPath_);
+        if (model_.isModified())
+            title += " *";
+    }
+    setWindowTitle(title);
 }
 
 void MainWindow::showHover(const Index3& voxel) {
     const Volume& v = model_.image();
-    QString text = QString("z %1  y %2  x %3   value %4")
+    if (v.isNull() || !v.shape().contains(voxel))
+        return;
+    const Vec3d s = model_.voxelSize();
+    QString text = QString("z %1  y %2  x %3  (%4, %5, %6 nm)   value %7")
                        .arg(voxel.z)
                        .arg(voxel.y)
                        .arg(voxel.x)
+                       .arg(voxel.z * s.z, 0, 'f', 0)
+                       .arg(voxel.y * s.y, 0, 'f', 0)
+                       .arg(voxel.x * s.x, 0, 'f', 0)
                        .arg(v.valueAt(voxel));
-    if (!model_.labels().isNull())
-        text += QString("   label %1").arg(model_.labels().valueAt(voxel));
+    for (int i = 0; i < model_.organelleCount(); ++i) {
+        const Organelle& o = model_.organelle(i);
+        QStringList parts;
+        const auto at = [&](Layer l) {
+            const Volume& layer = o.layer(l);
+            return layer.isNull() ? -1 : int(layer.valueAt(voxel));
+        };
+        if (at(Layer::Strokes) > 0)
+            parts << (at(Layer::Strokes) == 1 ? "object stroke" : "background stroke");
+        if (at(Layer::Truth) > 0)
+            parts << "label";
+        if (at(Layer::Prediction) >= 0)
+            parts << QString("p %1").arg(at(Layer::Prediction) / 255.0, 0, 'f', 2);
+        if (!parts.isEmpty())
+            text += QString("   %1: %2").arg(o.name, parts.join(", "));
+    }
     status_->setText(text);
 }
 
-void MainWindow::runInBackground(const QString& what,
-                                 std::function<std::pair<Volume, Volume>()> job,
-                                 const QString& name) {
-    busy_ = true;
-    status_->setText(what + "...");
-    QPointer<MainWindow> self(this);
-    std::thread([self, job = std::move(job), name, what] {
-        std::pair<Volume, Volume> result;
-        QString error;
-        try {
-            result = job();
-        } catch (const std::exception& e) {
-            error = QString::fromStdString(e.what());
-        }
-        if (!self)
-            return;
-        QMetaObject::invokeMethod(self, [self, result = std::move(result), error, name, what] {
-            if (!self)
-                return;
-            self->busy_ = false;
-            if (!error.isEmpty()) {
-                self->status_->setText(what + " failed");
-                // Window-modal but not blocking: no nested event loop inside a callback.
-                auto* box = new QMessageBox(QMessageBox::Warning, "Cisterna",
-                                            what + " failed:\n" + error, QMessageBox::Ok, self);
-                box->setAttribute(Qt::WA_DeleteOnClose);
-                box->open();
-                emit self->loadFinished(false, error);
-                return;
-            }
-            self->model_.setImage(result.first, name);
-            if (!result.second.isNull())
-                self->model_.setLabels(result.second);
-            self->status_->setText(name);
-            emit self->loadFinished(true, name);
-        });
-    }).detach();
-}
-
-void MainWindow::openDemo(int size) {
-    runInBackground(
-        "Generating the demo phantom",
-        [size] {
-            PhantomParams params;
-            params.shape = {size, size, size};
-            Phantom p = generatePhantom(params);
-            return std::make_pair(std::move(p.image), std::move(p.labels));
-        },
-        QString("demo phantom %1^3").arg(size));
-}
-
-void MainWindow::openFile(const QString& path) {
-    const std::string p = path.toStdString();
-    runInBackground(
-        "Reading " + path, [p] { return std::make_pair(readVolume(p), Volume()); }, path);
+SliceView* MainWindow::focusedView() const {
+    for (SliceView* v : views_)
+        if (v->hasFocus())
+            return v;
+    return views_[0];
 }
 
 } // namespace cisterna::ui

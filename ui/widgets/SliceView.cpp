@@ -2,21 +2,33 @@
 
 #include "ui/render/SliceRenderer.h"
 
+#include <QElapsedTimer>
+#include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QWheelEvent>
 
+#include <cmath>
+
 namespace cisterna::ui {
 
-SliceView::SliceView(DocumentModel* model, ViewAxis axis, QWidget* parent)
-    : QWidget(parent), model_(model), axis_(axis) {
+SliceView::SliceView(DocumentModel* model, ToolState* tools, ViewAxis axis, QWidget* parent)
+    : QWidget(parent), model_(model), tools_(tools), axis_(axis) {
     setMouseTracking(true);
-    setMinimumSize(200, 200);
+    setMinimumSize(160, 160);
     setFocusPolicy(Qt::StrongFocus);
-    connect(model_, &DocumentModel::imageChanged, this, &SliceView::refresh);
-    connect(model_, &DocumentModel::labelsChanged, this, &SliceView::refresh);
-    connect(model_, &DocumentModel::displayChanged, this, &SliceView::refresh);
-    connect(model_, &DocumentModel::cursorChanged, this, &SliceView::refresh);
+    setAttribute(Qt::WA_OpaquePaintEvent);
+    connect(model_, &DocumentModel::imageChanged, this, &SliceView::invalidate);
+    connect(model_, &DocumentModel::layerChanged, this, &SliceView::invalidate);
+    connect(model_, &DocumentModel::organellesChanged, this, &SliceView::invalidate);
+    connect(model_, &DocumentModel::displayChanged, this, &SliceView::invalidate);
+    connect(model_, &DocumentModel::cursorChanged, this, [this] {
+        // Another slice must be rendered; within the same slice only the crosshair moves.
+        if (slice() != renderedSlice_)
+            dirty_ = true;
+        update();
+    });
+    connect(tools_, &ToolState::changed, this, qOverload<>(&QWidget::update));
 }
 
 SliceGeometry SliceView::geometry() const {
@@ -27,71 +39,181 @@ SliceGeometry SliceView::geometry() const {
     return g;
 }
 
-void SliceView::refresh() {
-    if (model_->image().isNull()) {
+std::int64_t SliceView::slice() const {
+    return geometry().sliceOf(model_->cursor());
+}
+
+void SliceView::invalidate() {
+    dirty_ = true;
+    update();
+}
+
+void SliceView::render() {
+    QElapsedTimer clock;
+    clock.start();
+    if (!model_->hasImage()) {
         image_ = QImage();
     } else {
         SliceRenderRequest request;
         request.geometry = geometry();
-        request.slice = request.geometry.sliceOf(model_->cursor());
+        request.slice = slice();
         request.windowLevel = model_->windowLevel();
         request.windowWidth = model_->windowWidth();
-        request.labelOpacity = model_->labelOpacity();
-        image_ = renderSlice(model_->image(), &model_->labels(), request);
+        request.backgroundStroke = backgroundStrokeColour();
+        for (int i = 0; i < model_->organelleCount(); ++i) {
+            const Organelle& o = model_->organelle(i);
+            if (!o.visible)
+                continue;
+            SliceOverlay overlay;
+            overlay.colour = o.colour;
+            overlay.opacity = o.opacity;
+            overlay.threshold = o.threshold;
+            overlay.strokes = o.layer(Layer::Strokes);
+            overlay.truth = o.layer(Layer::Truth);
+            overlay.prediction = o.layer(Layer::Prediction);
+            overlay.segmentation = o.layer(Layer::Segmentation);
+            request.overlays.push_back(overlay);
+        }
+        image_ = renderSlice(model_->image(), request);
+        renderedSlice_ = request.slice;
     }
-    update();
+    dirty_ = false;
+    ++renders_;
+    lastRenderMs_ = clock.nsecsElapsed() / 1e6;
 }
 
-QRectF SliceView::imageRect() const {
-    if (image_.isNull())
-        return {};
+const QImage& SliceView::sliceImage() {
+    if (dirty_)
+        render();
+    return image_;
+}
+
+double SliceView::pixelsPerNm() const {
     const SliceGeometry g = geometry();
     const double physicalWidth = g.columns() * g.columnSpacing();
     const double physicalHeight = g.rows() * g.rowSpacing();
-    const double scale = std::min(width() / physicalWidth, height() / physicalHeight);
-    const double w = physicalWidth * scale, h = physicalHeight * scale;
-    return QRectF((width() - w) / 2, (height() - h) / 2, w, h);
+    if (physicalWidth <= 0 || physicalHeight <= 0)
+        return 1;
+    const double fit = std::min(width() / physicalWidth, height() / physicalHeight);
+    return fit * model_->viewSettings(viewIndex()).zoom;
+}
+
+QRectF SliceView::imageRect() const {
+    if (!model_->hasImage())
+        return {};
+    const SliceGeometry g = geometry();
+    const ViewSettings& v = model_->viewSettings(viewIndex());
+    const double scale = pixelsPerNm();
+    const double cc = v.centreColumn >= 0 ? v.centreColumn : g.columns() / 2.0;
+    const double cr = v.centreRow >= 0 ? v.centreRow : g.rows() / 2.0;
+    const double w = g.columns() * g.columnSpacing() * scale;
+    const double h = g.rows() * g.rowSpacing() * scale;
+    const double left = width() / 2.0 - cc * g.columnSpacing() * scale;
+    const double top = height() / 2.0 - cr * g.rowSpacing() * scale;
+    return QRectF(left, top, w, h);
+}
+
+std::optional<std::pair<double, double>> SliceView::sliceCoordinates(const QPointF& p) const {
+    const QRectF r = imageRect();
+    if (r.isEmpty())
+        return std::nullopt;
+    const SliceGeometry g = geometry();
+    return std::make_pair((p.x() - r.left()) / r.width() * g.columns(),
+                          (p.y() - r.top()) / r.height() * g.rows());
 }
 
 std::optional<Index3> SliceView::voxelAtPosition(const QPointF& p) const {
-    const QRectF r = imageRect();
-    if (r.isEmpty() || !r.contains(p))
+    const auto c = sliceCoordinates(p);
+    if (!c)
         return std::nullopt;
     const SliceGeometry g = geometry();
-    const auto column = std::int64_t((p.x() - r.left()) / r.width() * g.columns());
-    const auto row = std::int64_t((p.y() - r.top()) / r.height() * g.rows());
+    const auto column = std::int64_t(std::floor(c->first));
+    const auto row = std::int64_t(std::floor(c->second));
     if (column < 0 || row < 0 || column >= g.columns() || row >= g.rows())
         return std::nullopt;
-    return g.voxelAt(g.sliceOf(model_->cursor()), column, row);
+    return g.voxelAt(slice(), column, row);
+}
+
+QPointF SliceView::positionOfVoxel(std::int64_t column, std::int64_t row) const {
+    const QRectF r = imageRect();
+    const SliceGeometry g = geometry();
+    return {r.left() + (column + 0.5) / double(g.columns()) * r.width(),
+            r.top() + (row + 0.5) / double(g.rows()) * r.height()};
 }
 
 void SliceView::paintEvent(QPaintEvent*) {
     QPainter painter(this);
-    painter.fillRect(rect(), Qt::black);
-    if (image_.isNull())
+    painter.fillRect(rect(), QColor(12, 12, 14));
+    if (!model_->hasImage()) {
+        painter.setPen(QColor(160, 160, 160));
+        painter.drawText(rect(), Qt::AlignCenter, "Open a volume or drop a file here");
         return;
+    }
+    sliceImage();
     const QRectF r = imageRect();
+    painter.setRenderHint(QPainter::SmoothPixmapTransform, false);
     painter.drawImage(r, image_);
-    // Crosshair through the cursor, in the colours of the other two views.
+    // Crosshair through the cursor.
     const SliceGeometry g = geometry();
     const Index3 c = model_->cursor();
-    const double x = r.left() + (g.columnOf(c) + 0.5) / g.columns() * r.width();
-    const double y = r.top() + (g.rowOf(c) + 0.5) / g.rows() * r.height();
-    painter.setPen(QPen(QColor(255, 255, 0, 160), 1));
-    painter.drawLine(QPointF(x, r.top()), QPointF(x, r.bottom()));
-    painter.drawLine(QPointF(r.left(), y), QPointF(r.right(), y));
+    const QPointF centre = positionOfVoxel(g.columnOf(c), g.rowOf(c));
+    painter.setPen(QPen(QColor(255, 255, 0, 150), 1));
+    painter.drawLine(QPointF(centre.x(), r.top()), QPointF(centre.x(), r.bottom()));
+    painter.drawLine(QPointF(r.left(), centre.y()), QPointF(r.right(), centre.y()));
+    // Axis name, slice and zoom.
     painter.setPen(Qt::white);
-    painter.drawText(QPointF(6, 16), QString("%1  slice %2 / %3")
+    painter.drawText(QPointF(6, 16), QString("%1  slice %2 / %3  zoom %4x")
                                          .arg(viewAxisName(axis_))
                                          .arg(g.sliceOf(c) + 1)
-                                         .arg(g.sliceCount()));
+                                         .arg(g.sliceCount())
+                                         .arg(model_->viewSettings(viewIndex()).zoom, 0, 'g', 3));
+    drawScaleBar(painter);
+    drawBrushOutline(painter);
 }
 
-void SliceView::wheelEvent(QWheelEvent* event) {
-    if (model_->image().isNull())
+void SliceView::drawScaleBar(QPainter& painter) {
+    const double scale = pixelsPerNm();
+    if (!(scale > 0))
         return;
-    const int steps = event->angleDelta().y() / 120;
-    if (steps == 0)
+    // A round length (1, 2 or 5 x 10^k nm) about a fifth of the view wide.
+    const double target = width() / 5.0 / scale;
+    const double power = std::pow(10.0, std::floor(std::log10(target)));
+    double length = power;
+    for (double m : {2.0, 5.0, 10.0})
+        if (power * m <= target)
+            length = power * m;
+    const double pixels = length * scale;
+    const QString label =
+        length >= 1000 ? QString("%1 µm").arg(length / 1000.0) : QString("%1 nm").arg(length);
+    const QPointF origin(width() - pixels - 14, height() - 14);
+    painter.setPen(Qt::NoPen);
+    painter.setBrush(QColor(0, 0, 0, 140));
+    painter.drawRect(QRectF(origin.x() - 6, origin.y() - 22, pixels + 12, 30));
+    painter.setBrush(Qt::white);
+    painter.drawRect(QRectF(origin.x(), origin.y() - 4, pixels, 4));
+    painter.setPen(Qt::white);
+    painter.drawText(QRectF(origin.x(), origin.y() - 22, pixels, 16), Qt::AlignCenter, label);
+}
+
+void SliceView::drawBrushOutline(QPainter& painter) {
+    if (!mouse_ || tools_->tool() == Tool::Navigate)
+        return;
+    const double scale = pixelsPerNm();
+    const double radius = std::max(tools_->radiusNm() * scale, 1.5);
+    QColor c = tools_->tool() == Tool::Eraser            ? QColor(255, 255, 255)
+               : tools_->tool() == Tool::BackgroundBrush ? backgroundStrokeColour()
+               : model_->activeOrganelle() >= 0
+                   ? model_->organelle(model_->activeOrganelle()).colour
+                   : QColor(255, 255, 255);
+    painter.setPen(
+        QPen(c, 1, tools_->target() == PaintTarget::Labels ? Qt::DashLine : Qt::SolidLine));
+    painter.setBrush(Qt::NoBrush);
+    painter.setRenderHint(QPainter::Antialiasing, true);
+    painter.drawEllipse(*mouse_, radius, radius);
+}
+
+void SliceView::stepSlice(int steps) {
+    if (!model_->hasImage() || steps == 0)
         return;
     Index3 c = model_->cursor();
     switch (axis_) {
@@ -106,20 +228,160 @@ void SliceView::wheelEvent(QWheelEvent* event) {
         break;
     }
     model_->setCursor(c);
+}
+
+void SliceView::zoomBy(double factor, std::optional<QPointF> anchor) {
+    if (!model_->hasImage())
+        return;
+    ViewSettings& v = model_->viewSettings(viewIndex());
+    const SliceGeometry g = geometry();
+    // Keep the slice point under the anchor (the mouse) where it is.
+    const QPointF a = anchor.value_or(QPointF(width() / 2.0, height() / 2.0));
+    const auto before = sliceCoordinates(a);
+    v.zoom = std::clamp(v.zoom * factor, 0.25, 64.0);
+    if (v.centreColumn < 0) {
+        v.centreColumn = g.columns() / 2.0;
+        v.centreRow = g.rows() / 2.0;
+    }
+    if (before) {
+        const auto after = sliceCoordinates(a);
+        v.centreColumn += before->first - after->first;
+        v.centreRow += before->second - after->second;
+    }
+    update();
+}
+
+void SliceView::resetView() {
+    model_->viewSettings(viewIndex()) = ViewSettings();
+    update();
+}
+
+void SliceView::wheelEvent(QWheelEvent* event) {
+    const int steps = event->angleDelta().y() / 120;
+    if (steps == 0)
+        return;
+    if (event->modifiers() & Qt::ControlModifier)
+        zoomBy(std::pow(1.25, steps), event->position());
+    else
+        stepSlice(steps);
     event->accept();
 }
 
 void SliceView::mousePressEvent(QMouseEvent* event) {
-    if (auto voxel = voxelAtPosition(event->position()))
+    setFocus(Qt::MouseFocusReason);
+    if (event->button() == Qt::MiddleButton || event->button() == Qt::RightButton) {
+        panFrom_ = event->position();
+        return;
+    }
+    if (event->button() != Qt::LeftButton || !model_->hasImage())
+        return;
+    const auto voxel = voxelAtPosition(event->position());
+    if (!voxel)
+        return;
+    if (tools_->tool() == Tool::Navigate) {
         model_->setCursor(*voxel);
+        return;
+    }
+    const int organelle = model_->activeOrganelle();
+    if (organelle < 0) {
+        emit message("Add an organelle (Organelles panel) before painting.");
+        return;
+    }
+    const SliceGeometry g = geometry();
+    try {
+        stroke_ =
+            std::make_unique<BrushStroke>(model_, organelle, tools_->targetLayer(),
+                                          tools_->paintValue(), g, slice(), tools_->radiusNm());
+        stroke_->addPoint(g.columnOf(*voxel), g.rowOf(*voxel));
+    } catch (const std::exception& e) {
+        stroke_.reset();
+        emit message(QString("Cannot paint: %1").arg(e.what()));
+    }
 }
 
 void SliceView::mouseMoveEvent(QMouseEvent* event) {
-    if (auto voxel = voxelAtPosition(event->position())) {
-        emit hovered(*voxel);
-        if (event->buttons() & Qt::LeftButton)
-            model_->setCursor(*voxel);
+    mouse_ = event->position();
+    if (panFrom_) {
+        ViewSettings& v = model_->viewSettings(viewIndex());
+        const SliceGeometry g = geometry();
+        const QRectF r = imageRect();
+        if (v.centreColumn < 0) {
+            v.centreColumn = g.columns() / 2.0;
+            v.centreRow = g.rows() / 2.0;
+        }
+        const QPointF d = event->position() - *panFrom_;
+        v.centreColumn -= d.x() / r.width() * g.columns();
+        v.centreRow -= d.y() / r.height() * g.rows();
+        panFrom_ = event->position();
+        update();
+        return;
     }
+    const auto voxel = voxelAtPosition(event->position());
+    if (voxel)
+        emit hovered(*voxel);
+    if (event->buttons() & Qt::LeftButton) {
+        if (stroke_) {
+            // Outside the image the stroke continues along the clamped edge.
+            const auto c = sliceCoordinates(event->position());
+            if (c) {
+                const SliceGeometry g = geometry();
+                stroke_->addPoint(
+                    std::clamp<std::int64_t>(std::int64_t(std::floor(c->first)), -1, g.columns()),
+                    std::clamp<std::int64_t>(std::int64_t(std::floor(c->second)), -1, g.rows()));
+            }
+        } else if (tools_->tool() == Tool::Navigate && voxel) {
+            model_->setCursor(*voxel);
+        }
+    }
+    update();
+}
+
+void SliceView::mouseReleaseEvent(QMouseEvent* event) {
+    if (event->button() == Qt::MiddleButton || event->button() == Qt::RightButton) {
+        panFrom_.reset();
+        return;
+    }
+    if (event->button() == Qt::LeftButton && stroke_) {
+        const QString what = tools_->targetLayer() == Layer::Strokes
+                                 ? QString("Paint %1").arg(toolName(tools_->tool()))
+                                 : QString("Correct labels (%1)").arg(toolName(tools_->tool()));
+        auto command = stroke_->finish(what);
+        stroke_.reset();
+        if (command)
+            model_->undoStack()->push(command.release());
+    }
+}
+
+void SliceView::keyPressEvent(QKeyEvent* event) {
+    switch (event->key()) {
+    case Qt::Key_Up:
+    case Qt::Key_PageUp:
+        stepSlice(event->key() == Qt::Key_PageUp ? 10 : 1);
+        break;
+    case Qt::Key_Down:
+    case Qt::Key_PageDown:
+        stepSlice(event->key() == Qt::Key_PageDown ? -10 : -1);
+        break;
+    case Qt::Key_Plus:
+    case Qt::Key_Equal:
+        zoomBy(1.25, mouse_);
+        break;
+    case Qt::Key_Minus:
+        zoomBy(0.8, mouse_);
+        break;
+    case Qt::Key_0:
+        resetView();
+        break;
+    default:
+        QWidget::keyPressEvent(event);
+        return;
+    }
+    event->accept();
+}
+
+void SliceView::leaveEvent(QEvent*) {
+    mouse_.reset();
+    update();
 }
 
 } // namespace cisterna::ui

@@ -1,41 +1,75 @@
 #pragma once
-// One orthogonal slice view: shows the slice through the document's cursor, keeps
-// the physical aspect ratio of anisotropic voxels, scrolls slices with the mouse
-// wheel and moves the shared crosshair on click.
+// One orthogonal slice view: shows the slice through the document's cursor with the
+// organelle overlays, keeps the physical aspect of anisotropic voxels, zooms (Ctrl +
+// wheel, +/-), pans (middle or right drag), steps slices (wheel, Up/Down, PageUp/
+// PageDown), moves the shared crosshair (navigate tool) and paints with the brushes.
+#include "ui/model/BrushStroke.h"
 #include "ui/model/DocumentModel.h"
 #include "ui/model/SliceGeometry.h"
+#include "ui/model/ToolState.h"
 
 #include <QImage>
 #include <QWidget>
+
+#include <memory>
+#include <optional>
 
 namespace cisterna::ui {
 
 class SliceView : public QWidget {
     Q_OBJECT
 public:
-    SliceView(DocumentModel* model, ViewAxis axis, QWidget* parent = nullptr);
+    SliceView(DocumentModel* model, ToolState* tools, ViewAxis axis, QWidget* parent = nullptr);
 
     ViewAxis axis() const { return axis_; }
+    int viewIndex() const { return int(axis_); }
     SliceGeometry geometry() const;
+    std::int64_t slice() const;
     // The voxel under a widget position, if the position is on the image.
     std::optional<Index3> voxelAtPosition(const QPointF& position) const;
+    // Widget position of the centre of a voxel of the current slice.
+    QPointF positionOfVoxel(std::int64_t column, std::int64_t row) const;
     QRectF imageRect() const; // where the slice image is drawn, in widget pixels
-    const QImage& sliceImage() const { return image_; }
+    const QImage& sliceImage();
+    int renderCount() const { return renders_; }
+    double renderMilliseconds() const { return lastRenderMs_; }
+
+    void stepSlice(int steps);
+    void zoomBy(double factor, std::optional<QPointF> anchor = std::nullopt);
+    void resetView();
 
 signals:
     void hovered(const cisterna::Index3& voxel);
+    void message(const QString& text);
 
 protected:
     void paintEvent(QPaintEvent* event) override;
     void wheelEvent(QWheelEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
+    void leaveEvent(QEvent* event) override;
 
 private:
-    void refresh();
+    void invalidate();
+    void render();
+    double pixelsPerNm() const;
+    std::optional<std::pair<double, double>> sliceCoordinates(const QPointF& p) const;
+    void drawScaleBar(QPainter& painter);
+    void drawBrushOutline(QPainter& painter);
+
     DocumentModel* model_;
+    ToolState* tools_;
     ViewAxis axis_;
     QImage image_;
+    bool dirty_ = true;
+    std::int64_t renderedSlice_ = -1;
+    int renders_ = 0;
+    double lastRenderMs_ = 0;
+    std::unique_ptr<BrushStroke> stroke_;
+    std::optional<QPointF> panFrom_;
+    std::optional<QPointF> mouse_;
 };
 
 } // namespace cisterna::ui

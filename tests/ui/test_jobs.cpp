@@ -1,0 +1,207 @@
+// Background jobs: the job manager, a graph cut on the phantom that changes the
+// overlay, training that can be cancelled, and closing with jobs running.
+#include "UiTestSupport.h"
+
+#include "ui/model/JobManager.h"
+#include "ui/model/LearningJobs.h"
+#include "ui/render/SceneUpdater.h"
+#include "ui/widgets/JobsPanel.h"
+#include "ui/widgets/LossChart.h"
+#include "ui/widgets/MainWindow.h"
+#include "ui/widgets/SliceView.h"
+
+#include "core/util/Error.h"
+
+#include <QApplication>
+#include <QPushButton>
+#include <QTest>
+#include <QUndoStack>
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <thread>
+
+using namespace cisterna;
+using namespace cisterna::ui;
+using namespace cisterna::test;
+
+TEST_CASE("the job manager reports progress, an ETA and honours cancel", "[ui][jobs]") {
+    JobManager jobs;
+    std::atomic<bool> release{false};
+    bool finished = false;
+    Job* job = jobs.start("count", "test", [&](JobContext& context) -> JobFinish {
+        for (int i = 1; i <= 100; ++i) {
+            context.report(i / 200.0, "step " + std::to_string(i));
+            std::this_thread::sleep_for(std::chrono::milliseconds(8));
+        }
+        while (!release)
+            context.report(0.5, "waiting");
+        return [&] { finished = true; };
+    });
+    REQUIRE(job->isRunning());
+    REQUIRE(jobs.runningCount() == 1);
+    // Step 100 and "waiting" both report half way: wait for the latter.
+    REQUIRE(waitFor([&] { return job->message() == "waiting"; }, 10000));
+    REQUIRE(job->fraction() == Approx(0.5));
+    REQUIRE(job->etaSeconds() > 0);
+    REQUIRE(job->etaSeconds() < 60);
+    job->cancel();
+    REQUIRE(waitForJob(job, 10000) == Job::State::Cancelled);
+    REQUIRE_FALSE(finished); // a cancelled job's result is dropped
+    REQUIRE(jobs.runningCount() == 0);
+
+    Job* failing = jobs.start(
+        "fail", "test", [](JobContext&) -> JobFinish { throw InvalidArgument("no strokes"); });
+    REQUIRE(waitForJob(failing) == Job::State::Failed);
+    REQUIRE(failing->error() == "no strokes");
+
+    Job* ok = jobs.start("ok", "test",
+                         [&](JobContext&) -> JobFinish { return [&] { finished = true; }; });
+    REQUIRE(waitForJob(ok) == Job::State::Succeeded);
+    REQUIRE(finished);
+    REQUIRE(ok->fraction() == 1);
+}
+
+TEST_CASE("a graph-cut job on the phantom completes and the overlay changes", "[ui][jobs]") {
+    MainWindow window;
+    scriptPrompts(window);
+    window.resize(1300, 900);
+    window.show();
+    openDemo(window, 48);
+    DocumentModel* doc = window.document();
+    REQUIRE(doc->organelleCount() == 5);
+    strokeOrganelle(window, 0, 1); // mito
+    REQUIRE_FALSE(doc->layer(0, Layer::Strokes).isNull());
+    QApplication::processEvents();
+    SliceView* xy = window.sliceView(0);
+    const QImage before = xy->grab().toImage();
+
+    Job* cut = window.startGraphCut();
+    REQUIRE(cut->kind() == "graphcut");
+    REQUIRE(window.jobsPanel()->rowOf(cut) != nullptr);
+    REQUIRE(waitForJob(cut) == Job::State::Succeeded);
+    const Volume& labels = doc->layer(0, Layer::Truth);
+    REQUIRE_FALSE(labels.isNull());
+    // The cut follows the phantom's mitochondria: far better than chance.
+    const auto l = labels.view<std::uint8_t>();
+    const auto t = doc->referenceLabels().view<std::uint8_t>();
+    std::int64_t tp = 0, fp = 0, fn = 0;
+    const Shape3 s = labels.shape();
+    for (std::int64_t z = 0; z < s.z; ++z)
+        for (std::int64_t y = 0; y < s.y; ++y)
+            for (std::int64_t x = 0; x < s.x; ++x) {
+                const bool p = l(z, y, x) != 0, g = t(z, y, x) == 1;
+                tp += p && g;
+                fp += p && !g;
+                fn += !p && g;
+            }
+    INFO("graph cut tp " << tp << " fp " << fp << " fn " << fn);
+    REQUIRE(tp > 0);
+    REQUIRE(double(tp) / double(tp + (fp + fn) / 2) > 0.3);
+    // The slice view now shows the labels in colour.
+    QApplication::processEvents();
+    const QImage after = xy->grab().toImage();
+    REQUIRE(colouredPixels(after) > colouredPixels(before) + 50);
+    // The 3D scene gets the organelle's surface.
+    window.sceneUpdater()->flush();
+    REQUIRE(waitFor([&] { return window.sceneUpdater()->pendingCount() == 0; }));
+    REQUIRE(window.scene()->hasSurface(SceneUpdater::truthKey(doc->organelle(0).uid)));
+    // The cut is one undoable step.
+    doc->undoStack()->undo();
+    REQUIRE(doc->layer(0, Layer::Truth).isNull());
+    doc->undoStack()->redo();
+    REQUIRE_FALSE(doc->layer(0, Layer::Truth).isNull());
+
+    // More strokes, cut again: the re-cut session is reused.
+    REQUIRE(window.graphCutSessions().hasSession(doc->organelle(0).uid));
+    window.tools()->setTool(Tool::BackgroundBrush);
+    dragStroke(xy, {xy->positionOfVoxel(1, 1), xy->positionOfVoxel(1, 6)});
+    Job* recut = window.startGraphCut();
+    REQUIRE(waitForJob(recut) == Job::State::Succeeded);
+    REQUIRE(recut->message().contains("re-cut"));
+}
+
+TEST_CASE("jobs refuse to start without their input, with a sentence for the user", "[ui][jobs]") {
+    MainWindow window;
+    scriptPrompts(window);
+    window.document()->setImage(rampVolume({8, 16, 16}), "ramp");
+    REQUIRE_THROWS_WITH(window.startGraphCut(), Catch::Contains("Add an organelle"));
+    window.document()->addOrganelle("mito");
+    REQUIRE_THROWS_WITH(window.startGraphCut(), Catch::Contains("Paint object and background"));
+    // Strokes of one class only: the engine's message ends up in the job.
+    window.document()->ensureLayer(0, Layer::Strokes).view<std::uint8_t>()(1, 1, 1) = 1;
+    Job* cut = window.startGraphCut();
+    REQUIRE(waitForJob(cut) == Job::State::Failed);
+    REQUIRE_FALSE(cut->error().isEmpty());
+    if (learningAvailable())
+        REQUIRE_THROWS_WITH(window.startTraining({}), Catch::Contains("graph cut"));
+}
+
+TEST_CASE("a training job shows its loss live and can be cancelled", "[ui][jobs][learning]") {
+    if (!learningAvailable()) {
+        WARN("built without LibTorch: nothing to train");
+        return;
+    }
+    MainWindow window;
+    scriptPrompts(window);
+    window.resize(1300, 900);
+    window.show();
+    openDemo(window, 48);
+    DocumentModel* doc = window.document();
+    // Labels to learn from: the phantom's mitochondria as the organelle's labels.
+    Volume labels = Volume::allocate(DataType::UInt8, doc->shape(), VolumeRole::Label);
+    const auto t = doc->referenceLabels().view<std::uint8_t>();
+    auto l = labels.view<std::uint8_t>();
+    const Shape3 s = doc->shape();
+    for (std::int64_t z = 0; z < s.z; ++z)
+        for (std::int64_t y = 0; y < s.y; ++y)
+            for (std::int64_t x = 0; x < s.x; ++x)
+                l(z, y, x) = t(z, y, x) == 1;
+    doc->setLayer(0, Layer::Truth, labels);
+
+    TrainSettings settings;
+    settings.iterations = 100000; // far more than the test waits for
+    settings.baseFeatures = 4;
+    settings.levels = 1;
+    settings.validate = false;
+    Job* train = window.startTraining(settings);
+    REQUIRE(train->kind() == "train");
+    REQUIRE(window.jobsPanel()->chart()->job() == train);
+    // The loss curve grows while it runs.
+    const bool learning = waitFor([&] { return train->lossSeries().size() >= 3; }, 60000);
+    INFO(jobStateName(train->state())
+         << ": " << train->message().toStdString() << " " << train->error().toStdString());
+    REQUIRE(learning);
+    REQUIRE(waitFor([&] { return window.jobsPanel()->chart()->lossPointCount() >= 3; }, 5000));
+    REQUIRE(train->message().contains("iteration"));
+    // Cancel from the jobs panel, as a user would.
+    auto* cancel = window.jobsPanel()->rowOf(train)->findChild<QPushButton*>("cancel");
+    REQUIRE(cancel != nullptr);
+    QTest::mouseClick(cancel, Qt::LeftButton);
+    REQUIRE(waitForJob(train, 30000) == Job::State::Cancelled);
+    REQUIRE(doc->organelle(0).modelPaths.isEmpty()); // nothing saved
+    REQUIRE_FALSE(cancel->isEnabled());
+}
+
+TEST_CASE("closing with running jobs asks first", "[ui][jobs]") {
+    auto window = std::make_unique<MainWindow>();
+    ScriptedPrompts* prompts = scriptPrompts(*window);
+    window->show();
+    window->document()->setImage(rampVolume({4, 8, 8}), "ramp");
+    std::atomic<bool> stop{false};
+    Job* job = window->jobs()->start("endless", "test", [&](JobContext& c) -> JobFinish {
+        while (!stop)
+            c.report(0.1, "working");
+        return {};
+    });
+    prompts->closeWithJobs = false;
+    REQUIRE_FALSE(window->close());
+    REQUIRE(prompts->jobQuestions == 1);
+    REQUIRE(window->isVisible());
+    REQUIRE(job->isRunning());
+    prompts->closeWithJobs = true;
+    REQUIRE(window->close());
+    REQUIRE(prompts->jobQuestions == 2);
+    REQUIRE(job->state() == Job::State::Cancelled);
+    REQUIRE_FALSE(window->isVisible());
+}

@@ -1,0 +1,55 @@
+#pragma once
+// The whole-volume graph cut of one organelle from its strokes, as a job. The
+// result becomes the organelle's truth layer through an undoable command.
+//
+// Re-cuts are fast: each organelle keeps a re-cut session (core's DynamicGraphCut)
+// holding the graph and flow of its last cut, and the next cut after more strokes
+// only pushes the flow the changed strokes need. A session is dropped when the
+// image, its voxel size or the settings change. Volumes beyond the exact cut's size
+// use the banded cut from scratch instead.
+#include "ui/model/DocumentModel.h"
+#include "ui/model/JobManager.h"
+
+#include "core/graphcut/Energy.h"
+
+#include <map>
+#include <memory>
+
+namespace cisterna {
+class DynamicGraphCut;
+}
+
+namespace cisterna::ui {
+
+struct GraphCutSettings {
+    EnergyParams energy; // lambda, regional weight, connectivity
+};
+
+class GraphCutSessions {
+public:
+    GraphCutSessions();
+    ~GraphCutSessions();
+    // Whether a cut of this organelle is running (one at a time per organelle).
+    bool isBusy(int organelleUid) const;
+    bool hasSession(int organelleUid) const;
+    void clear();
+
+private:
+    friend Job* startGraphCut(JobManager&, DocumentModel&, int, const GraphCutSettings&,
+                              GraphCutSessions*);
+    struct Entry {
+        std::shared_ptr<DynamicGraphCut> session;
+        const void* image = nullptr; // identity of the image's voxels
+        Vec3d voxelSize;
+        EnergyParams energy;
+        bool busy = false;
+    };
+    std::map<int, Entry> entries_;
+};
+
+// Throws InvalidArgument (with a sentence for the user) when the organelle has no
+// strokes yet or is being cut already. `sessions` may be null (always from scratch).
+Job* startGraphCut(JobManager& jobs, DocumentModel& document, int organelle,
+                   const GraphCutSettings& settings = {}, GraphCutSessions* sessions = nullptr);
+
+} // namespace cisterna::ui

@@ -1,0 +1,325 @@
+#include "ui/model/LearningJobs.h"
+
+#include "ui/model/LabelEdits.h"
+
+#include "core/util/Error.h"
+
+#if CISTERNA_HAVE_TORCH
+#include "core/learning/Model.h"
+#include "core/learning/PostProcess.h"
+#include "core/learning/Prediction.h"
+#include "core/learning/Training.h"
+#include "core/learning/UNetConfig.h"
+#endif
+
+#include <QFileInfo>
+#include <QPointer>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <sstream>
+
+namespace cisterna::ui {
+
+#if CISTERNA_HAVE_TORCH
+
+bool learningAvailable() {
+    return true;
+}
+
+namespace {
+
+UNetConfig networkFor(const TrainSettings& s, const Vec3d& voxelSize) {
+    UNetConfig c;
+    c.baseFeatures = s.baseFeatures;
+    // Thin z voxels are downsampled in y and x only, so all axes end up similar.
+    const bool anisotropic = voxelSize.z >= 1.5 * std::max(voxelSize.y, voxelSize.x);
+    const Index3 factor = anisotropic ? Index3{1, 2, 2} : Index3{2, 2, 2};
+    c.downFactors.assign(std::size_t(std::max(1, s.levels)), factor);
+    return c;
+}
+
+// A slab at the end of the longest axis for validation, when the rest still holds
+// a network input.
+std::optional<Box3> validationSlab(const UNetConfig& network, const Shape3& shape) {
+    const std::int64_t extent[3] = {shape.z, shape.y, shape.x};
+    int axis = 0;
+    for (int a = 1; a < 3; ++a)
+        if (extent[a] > extent[axis])
+            axis = a;
+    const std::int64_t minInput = nextValidInputSize(network, axis, 1);
+    if (minInput < 0)
+        return std::nullopt;
+    const std::int64_t slab = std::max(minInput, extent[axis] / 4);
+    if (extent[axis] - slab < minInput)
+        return std::nullopt;
+    for (int a = 0; a < 3; ++a)
+        if (a != axis && extent[a] < nextValidInputSize(network, a, 1))
+            return std::nullopt;
+    Box3 box{{0, 0, 0}, shape};
+    if (axis == 0) {
+        box.begin.z = shape.z - slab;
+        box.size.z = slab;
+    } else if (axis == 1) {
+        box.begin.y = shape.y - slab;
+        box.size.y = slab;
+    } else {
+        box.begin.x = shape.x - slab;
+        box.size.x = slab;
+    }
+    return box;
+}
+
+} // namespace
+
+Job* startTraining(JobManager& jobs, DocumentModel& document, int organelle,
+                   const TrainSettings& settings) {
+    const Organelle& o = document.organelle(organelle);
+    if (o.layer(Layer::Truth).isNull())
+        throw InvalidArgument("Run a graph cut (or paint labels) for " + o.name.toStdString() +
+                              " before training: training learns from its labels.");
+    if (settings.modelPath.isEmpty())
+        throw InvalidArgument("no file name for the trained model");
+    const int uid = o.uid;
+    TrainingData data;
+    data.image = document.image();
+    data.labels = o.layer(Layer::Truth).clone();
+    data.description = "labels of " + o.name.toStdString() + " on " + document.name().toStdString();
+    TrainOptions options;
+    options.network = networkFor(settings, document.voxelSize());
+    options.organelle = o.name.toStdString();
+    if (settings.patchSize > 0) {
+        const Shape3 shape = data.image.shape();
+        const std::int64_t extent[3] = {shape.z, shape.y, shape.x};
+        std::int64_t edge[3];
+        for (int a = 0; a < 3; ++a) {
+            edge[a] =
+                nextValidInputSize(options.network, a, std::min(settings.patchSize, extent[a]));
+            if (edge[a] < 0 || edge[a] > extent[a])
+                edge[a] = previousValidInputSize(options.network, a, extent[a]);
+            if (edge[a] < 0)
+                throw InvalidArgument("a training patch of " + std::to_string(settings.patchSize) +
+                                      " voxels does not fit this network and volume");
+        }
+        options.inputShape = {edge[0], edge[1], edge[2]};
+    }
+    options.iterations = settings.iterations;
+    options.learningRate = settings.learningRate;
+    options.seed = settings.seed;
+    options.freezeEncoder = settings.freezeEncoder;
+    if (settings.validate) {
+        data.validationRegion = validationSlab(options.network, data.image.shape());
+        if (data.validationRegion)
+            options.validateEvery = std::max<std::int64_t>(1, settings.iterations / 10);
+    }
+    QPointer<DocumentModel> doc(&document);
+    const QString modelPath = settings.modelPath;
+    const QString baseModel = settings.baseModel;
+    const QString title = (baseModel.isEmpty() ? "Train: " : "Fine-tune: ") + o.name;
+    return jobs.start(title, "train", [=](JobContext& context) mutable -> JobFinish {
+        options.cancel = context.cancelToken();
+        options.onProgress = [&context](const TrainingProgress& p) {
+            const double nan = std::numeric_limits<double>::quiet_NaN();
+            context.addCurvePoints(double(p.iteration), p.loss,
+                                   p.validatedNow && p.validationF1 ? *p.validationF1 : nan,
+                                   p.etaSeconds);
+            std::ostringstream m;
+            m << "iteration " << p.iteration << " / " << p.totalIterations << ", loss ";
+            m.precision(3);
+            m << p.averageLoss;
+            if (p.validationF1)
+                m << ", validation F1 " << *p.validationF1;
+            context.setProgress(double(p.iteration) /
+                                    double(std::max<std::int64_t>(1, p.totalIterations)),
+                                m.str());
+        };
+        std::string warnings;
+        options.onWarning = [&warnings](const std::string& w) { warnings += w + " "; };
+        context.report(0, baseModel.isEmpty() ? "preparing the training data"
+                                              : "loading the base model");
+        TrainResult result;
+        if (baseModel.isEmpty()) {
+            result = trainModel(data, options);
+        } else {
+            const Model base = Model::load(baseModel.toStdString());
+            result = finetuneModel(base, data, options);
+        }
+        if (result.cancelled)
+            throw Cancelled();
+        result.model.save(modelPath.toStdString());
+        std::ostringstream m;
+        m << result.iterations << " iterations on " << result.device;
+        if (result.validationF1)
+            m << ", validation F1 " << *result.validationF1;
+        if (!warnings.empty())
+            m << ". " << warnings;
+        context.setProgress(1, m.str());
+        return [doc, uid, modelPath] {
+            const int index = doc ? doc->indexOfUid(uid) : -1;
+            if (index < 0)
+                return;
+            QStringList models = doc->organelle(index).modelPaths;
+            models.removeAll(modelPath);
+            models.push_back(modelPath);
+            doc->setOrganelleModels(index, models);
+        };
+    });
+}
+
+Job* startPrediction(JobManager& jobs, DocumentModel& document, int organelle,
+                     const PredictSettings& settings) {
+    const Organelle& o = document.organelle(organelle);
+    if (settings.modelPath.isEmpty())
+        throw InvalidArgument("Train a model for " + o.name.toStdString() +
+                              " (or choose a model file) before predicting.");
+    const Shape3 shape = document.shape();
+    const Box3 region = settings.region.value_or(Box3{{0, 0, 0}, shape});
+    if (!region.fitsIn(shape) || region.size.isEmpty())
+        throw InvalidArgument("the region " + toString(region) + " is not inside the volume " +
+                              toString(shape));
+    const int uid = o.uid;
+    Volume image = document.image();
+    Volume previous = o.layer(Layer::Prediction);
+    QPointer<DocumentModel> doc(&document);
+    const QString modelPath = settings.modelPath;
+    const bool whole = region.size == shape;
+    return jobs.start("Predict: " + o.name, "predict", [=](JobContext& context) -> JobFinish {
+        context.report(0, "loading the model");
+        const Model model = Model::load(modelPath.toStdString());
+        PredictOptions options;
+        options.outputType = DataType::UInt8;
+        options.progress = context.progressRange(0.02, 0.98);
+        std::string warnings;
+        options.onWarning = [&warnings](const std::string& w) { warnings += w + " "; };
+        std::vector<Volume> maps =
+            predictVolume(model, whole ? image : image.crop(region), options);
+        if (maps.empty())
+            throw InvalidArgument("the model predicted no class");
+        Volume full;
+        if (whole) {
+            full = maps.front().contiguous();
+        } else {
+            // Outside the region the previous prediction stays as it was.
+            full = previous.isNull()
+                       ? Volume::allocate(DataType::UInt8, shape, VolumeRole::Image, "prediction")
+                       : previous.clone();
+            auto dst = full.view<std::uint8_t>();
+            auto src = maps.front().view<std::uint8_t>();
+            for (std::int64_t z = 0; z < region.size.z; ++z)
+                for (std::int64_t y = 0; y < region.size.y; ++y) {
+                    const std::uint8_t* from = src.row(z, y);
+                    std::uint8_t* to =
+                        dst.row(z + region.begin.z, y + region.begin.y) + region.begin.x;
+                    std::copy(from, from + region.size.x, to);
+                }
+        }
+        context.setProgress(1, warnings.empty() ? "done" : warnings);
+        return [doc, uid, full, modelPath] {
+            const int index = doc ? doc->indexOfUid(uid) : -1;
+            if (index < 0)
+                return;
+            doc->undoStack()->push(new ReplaceLayerCommand(
+                doc, uid, Layer::Prediction, full, "Prediction of " + doc->organelle(index).name));
+            doc->setPredictionSource(index, modelPath);
+        };
+    });
+}
+
+Job* startPostProcess(JobManager& jobs, DocumentModel& document,
+                      const PostProcessSettings& settings) {
+    std::vector<int> chosen = settings.organelles;
+    if (chosen.empty())
+        for (int i = 0; i < document.organelleCount(); ++i)
+            chosen.push_back(i);
+    std::vector<int> uids;
+    std::vector<OrganelleMap> maps;
+    std::vector<double> thresholds;
+    for (int i : chosen) {
+        const Organelle& o = document.organelle(i);
+        if (o.layer(Layer::Prediction).isNull())
+            continue;
+        OrganelleMap map;
+        map.name = o.name.toStdString();
+        map.label = std::uint16_t(maps.size() + 1);
+        map.probabilities = o.layer(Layer::Prediction);
+        maps.push_back(std::move(map));
+        uids.push_back(o.uid);
+        thresholds.push_back(settings.threshold.value_or(o.threshold));
+    }
+    if (maps.empty())
+        throw InvalidArgument("No organelle has a prediction yet: predict before post-processing.");
+    QPointer<DocumentModel> doc(&document);
+    return jobs.start("Post-process", "postprocess", [=](JobContext& context) -> JobFinish {
+        std::vector<Volume> results;
+        if (settings.onePerVoxel && maps.size() > 1) {
+            PostProcessOptions options;
+            options.threshold = settings.threshold.value_or(thresholds.front());
+            options.minComponentVoxels = settings.minComponentVoxels;
+            const Volume combined = combineOrganelles(maps, OverlapRule::HighestProbability,
+                                                      options, context.progressRange(0, 0.8));
+            for (std::size_t k = 0; k < maps.size(); ++k) {
+                Volume mask = Volume::allocate(DataType::UInt8, combined.shape(), VolumeRole::Label,
+                                               "segmentation");
+                auto* out = static_cast<std::uint8_t*>(mask.data());
+                const Volume c = combined.contiguous();
+                const std::int64_t n = c.voxelCount();
+                dispatchDataType(c.dataType(), [&](auto tag) {
+                    using T = decltype(tag);
+                    const T* in = static_cast<const T*>(c.data());
+                    const T label = T(maps[k].label);
+                    for (std::int64_t i = 0; i < n; ++i)
+                        out[i] = in[i] == label;
+                });
+                results.push_back(std::move(mask));
+                context.report(0.8 + 0.2 * double(k + 1) / double(maps.size()), "splitting");
+            }
+        } else {
+            for (std::size_t k = 0; k < maps.size(); ++k) {
+                PostProcessOptions options;
+                options.threshold = thresholds[k];
+                options.minComponentVoxels = settings.minComponentVoxels;
+                results.push_back(postProcess(maps[k].probabilities, options).contiguous());
+                context.report(double(k + 1) / double(maps.size()), maps[k].name);
+            }
+        }
+        context.setProgress(1, std::to_string(results.size()) + " organelle(s) segmented");
+        return [doc, uids, results] {
+            if (!doc)
+                return;
+            doc->undoStack()->beginMacro("Post-process");
+            for (std::size_t k = 0; k < uids.size(); ++k)
+                if (doc->indexOfUid(uids[k]) >= 0)
+                    doc->undoStack()->push(new ReplaceLayerCommand(
+                        doc, uids[k], Layer::Segmentation, results[k], "segmentation"));
+            doc->undoStack()->endMacro();
+        };
+    });
+}
+
+#else // no LibTorch
+
+bool learningAvailable() {
+    return false;
+}
+
+namespace {
+[[noreturn]] void noLearning() {
+    throw InvalidArgument("This Cisterna was built without LibTorch: training, prediction and "
+                          "post-processing are not available.");
+}
+} // namespace
+
+Job* startTraining(JobManager&, DocumentModel&, int, const TrainSettings&) {
+    noLearning();
+}
+Job* startPrediction(JobManager&, DocumentModel&, int, const PredictSettings&) {
+    noLearning();
+}
+Job* startPostProcess(JobManager&, DocumentModel&, const PostProcessSettings&) {
+    noLearning();
+}
+
+#endif
+
+} // namespace cisterna::ui

@@ -1,0 +1,61 @@
+#include "ui/widgets/UserPrompts.h"
+
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLocale>
+#include <QMessageBox>
+
+namespace cisterna::ui {
+
+bool UserPrompts::confirmCloseWithJobs(QWidget* parent, int runningJobs) {
+    return QMessageBox::question(
+               parent, "Jobs are running",
+               QString("%1 job(s) are still running. Cancel them and close Cisterna?")
+                   .arg(runningJobs),
+               QMessageBox::Yes | QMessageBox::No, QMessageBox::No) == QMessageBox::Yes;
+}
+
+UnsavedChoice UserPrompts::unsavedChanges(QWidget* parent, const QString& documentName) {
+    const auto answer = QMessageBox::question(
+        parent, "Unsaved changes",
+        QString("%1 has unsaved changes. Save them as a project?").arg(documentName),
+        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+    return answer == QMessageBox::Save      ? UnsavedChoice::Save
+           : answer == QMessageBox::Discard ? UnsavedChoice::Discard
+                                            : UnsavedChoice::Cancel;
+}
+
+bool UserPrompts::offerRecovery(QWidget* parent, const LeftoverAutosave& autosave) {
+    return QMessageBox::question(
+               parent, "Recover unsaved work?",
+               QString("Cisterna did not close properly last time. An autosave from %1 "
+                       "exists.\nRestore it?")
+                   .arg(QLocale().toString(autosave.savedAt, QLocale::LongFormat)),
+               QMessageBox::Yes | QMessageBox::No, QMessageBox::Yes) == QMessageBox::Yes;
+}
+
+QString UserPrompts::locateMovedImage(QWidget* parent, const QString& oldPath) {
+    QMessageBox::information(parent, "Image moved",
+                             QString("The project's image is no longer at\n%1\nPlease show "
+                                     "where it is now.")
+                                 .arg(oldPath));
+    return QFileDialog::getOpenFileName(parent, "Where is " + QFileInfo(oldPath).fileName() + "?",
+                                        QFileInfo(oldPath).absolutePath());
+}
+
+QString UserPrompts::projectSavePath(QWidget* parent, const QString& suggestion) {
+    QString path = QFileDialog::getSaveFileName(parent, "Save project", suggestion,
+                                                "Cisterna projects (*.cisterna)");
+    if (!path.isEmpty() && !path.endsWith(".cisterna"))
+        path += ".cisterna";
+    return path;
+}
+
+void UserPrompts::showError(QWidget* parent, const QString& title, const QString& text) {
+    // Window-modal but not blocking: no nested event loop inside a callback.
+    auto* box = new QMessageBox(QMessageBox::Warning, title, text, QMessageBox::Ok, parent);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+} // namespace cisterna::ui
