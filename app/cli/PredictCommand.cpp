@@ -33,7 +33,9 @@ public:
                       "uint8 (p * 255) or float32 (there is no float16 volume type)")
             ->check(CLI::IsMember({"uint8", "float32"}))
             ->capture_default_str();
-        s->add_option("--tile", tile_, "Tile input size: n or z,y,x (default: the training patch)");
+        s->add_option(
+            "--tile", tile_,
+            "Tile input size: n or z,y,x (default: output up to 128 per axis within 2 GiB)");
         s->add_option("--device", device_, "auto, cpu or cuda")->capture_default_str();
         s->add_flag("--no-mixed-precision", noMixed_, "Predict in fp32 on CUDA too");
         s->add_flag("--info", info_, "Print what the model file says and exit");

@@ -16,8 +16,10 @@
 namespace cisterna {
 
 struct PredictOptions {
-    // Tile input size; 0 on an axis: the model's training patch size on that axis.
-    // Tiles are never larger than needed to cover the volume.
+    // Tile input size; 0 on an axis: a tile whose output reaches up to 128 voxels (at
+    // least the training patch's output) while its feature maps stay within 2 GiB or
+    // the training patch's, whichever is more. Tiles are never larger than needed to
+    // cover the volume.
     Shape3 tileInput{0, 0, 0};
     DataType outputType = DataType::UInt8; // UInt8 or Float32
     DevicePreference device = DevicePreference::Auto;

@@ -54,6 +54,22 @@ TEST_CASE("blockwise prediction equals one pass over the whole volume", "[learni
     }
 }
 
+TEST_CASE("the default tile outgrows a small training patch, not the volume",
+          "[learning][predict]") {
+    const Model model = randomModel(test::tinyNetwork(), {36, 36, 36});
+    const Shape3 trainingOutput = unetGeometry(test::tinyNetwork(), {36, 36, 36}).output;
+    const TilePlan big = planPrediction(model, {200, 200, 200}, floatOutput());
+    CHECK(big.tile.output.z > trainingOutput.z);
+    CHECK(big.tile.output.x > trainingOutput.x);
+    CHECK(big.tile.output.x <= 128 + 8); // rounded up to a valid size at most
+    // A volume thinner than the default output along z is covered by one tile along z.
+    const TilePlan thin = planPrediction(model, {10, 200, 200}, floatOutput());
+    CHECK(thin.counts.z == 1);
+    CHECK(thin.tile.output.z >= 10);
+    // An explicit size still wins on its axis.
+    CHECK(planPrediction(model, {200, 200, 200}, floatOutput({36, 0, 0})).tile.input.z == 36);
+}
+
 TEST_CASE("every voxel is predicted once, borders included", "[learning][predict]") {
     const Model model = randomModel(test::tinyNetwork(), {36, 36, 36});
     const Volume image = test::noiseVolume({17, 29, 33}, 2);
