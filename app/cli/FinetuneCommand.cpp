@@ -1,126 +1,43 @@
 // Only with LibTorch: cisterna_learning defines CISTERNA_HAVE_TORCH for its users.
 #ifdef CISTERNA_HAVE_TORCH
-#include "Command.h"
+#include "TrainingCommand.h"
 
-#include "core/learning/InterruptCancel.h"
 #include "core/learning/TorchRuntime.h"
-#include "core/learning/Training.h"
-#include "core/learning/TrainingText.h"
-#include "core/learning/io/TrainingFiles.h"
-#include "core/util/Error.h"
 
 #include <iostream>
 
 namespace cisterna::cli {
 namespace {
 
-class FinetuneCommand final : public Command {
+class FinetuneCommand final : public TrainingCommand {
 public:
+    FinetuneCommand() { options_.iterations = 5000; }
+
     void setup(CLI::App& app) override {
         subcommand = app.add_subcommand(
             "finetune", "Continue training a saved model on new data (ASEM: 5000-10000 "
                         "iterations); Ctrl+C stops after the current iteration with a checkpoint");
         auto* s = subcommand;
         s->add_option("--model", model_, "Model to start from (.cmodel)")->required();
-        s->add_option("--image", files_.image, "Grey image to learn from")->required();
-        s->add_option("--labels", files_.labels, "Label volume")->required();
-        s->add_option("--mask", files_.mask, "Learn only where this volume is non-zero");
-        s->add_option("--out", out_, "Fine-tuned model to write (.cmodel)")->required();
-        s->add_option("--crop", files_.crop, "Use only this box of the volumes: z0:z1,y0:y1,x0:x1");
-        s->add_option("--label-values", labelValues_,
-                      "Label values that mean the organelle (default: non-zero)");
-        s->add_option("--classes", classes_,
-                      "For a multi-class model: name=values per class, e.g. mito=1;er=3");
-        s->add_option("--unlabelled", unlabelled_, "Label value meaning 'not annotated'");
-        s->add_option("--validation-image", files_.validationImage, "Held-out image");
-        s->add_option("--validation-labels", files_.validationLabels, "Its labels");
-        s->add_option("--validation-mask", files_.validationMask, "Its mask");
-        s->add_option("--validation-region", files_.validationRegion,
-                      "Hold out this box of the training volumes instead");
-        s->add_option("--validate-every", options_.validateEvery,
-                      "Validation F1 every N iterations (0: at the end)")
-            ->capture_default_str();
-        s->add_option("--iterations", options_.iterations, "Iterations")->capture_default_str();
-        s->add_option("--batch", options_.batchSize, "Patches per iteration")
-            ->capture_default_str();
-        s->add_option("--lr", options_.learningRate, "Adam learning rate")->capture_default_str();
-        s->add_option("--weight-decay", options_.weightDecay, "Adam weight decay")
-            ->capture_default_str();
-        s->add_option("--seed", options_.seed, "Random seed")->capture_default_str();
+        addDataOptions(*s, true);
+        addTrainingOptions(*s, "Iterations (ASEM: 5000-10000)");
         s->add_flag("--freeze-encoder", options_.freezeEncoder,
                     "Train only the decoder and the head");
-        s->add_flag("--no-mirror", noMirror_, "No mirror augmentation");
-        s->add_flag("--no-transpose", noTranspose_, "No axis transposes");
-        s->add_flag("--elastic", options_.augmentation.elastic, "Elastic deformation");
-        s->add_option("--checkpoint", options_.checkpointPath,
-                      "Checkpoint file (default: <out>.checkpoint)");
-        s->add_option("--checkpoint-every", options_.checkpointEvery,
-                      "Checkpoint every N iterations (0: only when stopped)")
-            ->capture_default_str();
-        s->add_option("--resume", options_.resumeFrom, "Continue from this checkpoint");
-        s->add_option("--device", device_, "auto, cpu or cuda")->capture_default_str();
-        s->add_flag("--no-mixed-precision", noMixed_, "Train in fp32 on CUDA too");
-        s->add_option("--report-every", reportEvery_, "Print progress every N iterations")
-            ->check(CLI::PositiveNumber)
-            ->capture_default_str();
+        addRunOptions(*s);
     }
 
     void run() override {
         const Model base = Model::load(model_);
-        if (!classes_.empty()) {
-            const ClassSpec spec = parseClassSpec(classes_);
-            options_.labels = spec.labels;
-        } else {
-            options_.labels = parseLabelValues(labelValues_);
-        }
-        options_.labels.unlabelledValue = unlabelled_;
-        options_.augmentation.mirror = !noMirror_;
-        options_.augmentation.transpose = !noTranspose_;
-        options_.device = parseDevicePreference(device_);
-        options_.mixedPrecision = !noMixed_;
-        if (options_.checkpointPath.empty())
-            options_.checkpointPath = out_ + ".checkpoint";
-
+        applyOptions(false); // the classes are the loaded model's
         const TrainingData data = loadTrainingData(files_);
         std::cout << detectTorchRuntime().describe() << "\n"
                   << "fine-tuning " << model_ << ":\n"
                   << base.metadata().describe() << "\n";
-        auto cancel = std::make_shared<CancelToken>();
-        InterruptCancel interrupt(cancel);
-        options_.cancel = cancel;
-        options_.onWarning = [](const std::string& w) { std::cerr << "warning: " << w << "\n"; };
-        options_.onProgress = [this](const TrainingProgress& p) {
-            if (p.iteration % reportEvery_ == 0 || p.iteration == p.totalIterations ||
-                p.validatedNow)
-                std::cout << formatTrainingProgress(p) << std::endl;
-        };
-        const TrainResult result = finetuneModel(base, data, options_);
-        if (result.cancelled) {
-            std::cout << "stopped at iteration " << result.iterations;
-            if (!result.checkpointWritten.empty())
-                std::cout << "; checkpoint " << result.checkpointWritten
-                          << " (continue with --resume " << result.checkpointWritten << ")";
-            std::cout << "\n";
-            throw Cancelled();
-        }
-        result.model.save(out_);
-        std::cout << "fine-tuned " << result.iterations << " iterations on " << result.device;
-        if (result.validationF1)
-            std::cout << ", validation F1 " << *result.validationF1;
-        std::cout << "\nwrote " << out_ << "\n";
+        runAndSave([&] { return finetuneModel(base, data, options_); }, "fine-tuned");
     }
 
 private:
-    TrainingFiles files_;
-    TrainOptions options_ = [] {
-        TrainOptions o;
-        o.iterations = 5000;
-        return o;
-    }();
-    std::string model_, out_, labelValues_, classes_, device_ = "auto";
-    std::optional<std::int64_t> unlabelled_;
-    bool noMirror_ = false, noTranspose_ = false, noMixed_ = false;
-    std::int64_t reportEvery_ = 10;
+    std::string model_;
 };
 
 } // namespace
