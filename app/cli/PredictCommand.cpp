@@ -9,8 +9,8 @@
 #include "core/learning/TrainingText.h"
 #include "core/learning/io/FilePrediction.h"
 #include "core/util/Error.h"
+#include "core/util/Stopwatch.h"
 
-#include <chrono>
 #include <cstdio>
 #include <iostream>
 
@@ -70,7 +70,7 @@ public:
         options.onWarning = [](const std::string& w) { std::cerr << "warning: " << w << "\n"; };
         auto cancel = std::make_shared<CancelToken>();
         InterruptCancel interrupt(cancel);
-        const auto start = std::chrono::steady_clock::now();
+        const Stopwatch elapsed;
         int lastPercent = -1;
         options.progress = Progress(
             [&](double fraction, const std::string& message) {
@@ -89,8 +89,7 @@ public:
                   << " tiles of input " << toString(plan.tile.input) << " -> output "
                   << toString(plan.tile.output) << "\n";
         predictFile(model, image_, outputs, options);
-        const double seconds =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        const double seconds = elapsed.seconds();
         char rate[64];
         std::snprintf(rate, sizeof rate, "%.2f", double(info.shape.voxelCount()) / 1e6 / seconds);
         std::cout << "predicted " << info.shape.voxelCount() << " voxels in "

@@ -3,9 +3,9 @@
 #include "core/graphcut/DenseGraphBuilder.h"
 #include "core/graphcut/MaxFlow.h"
 #include "core/util/Error.h"
+#include "core/util/Stopwatch.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -14,12 +14,6 @@ namespace cisterna {
 namespace {
 
 using namespace graphcut;
-using Clock = std::chrono::steady_clock;
-
-double secondsSince(Clock::time_point t) {
-    return std::chrono::duration<double>(Clock::now() - t).count();
-}
-
 // Per axis: 0 on a block's low face, 2 on its high face, 1 inside (blocks of f >= 2).
 int faceClass(std::int64_t local, int f) {
     return local == 0 ? 0 : local == f - 1 ? 2 : 1;
@@ -132,7 +126,7 @@ struct CoarseCut {
 template <int K>
 CoarseCut coarseCut(const Volume& image, const Volume& strokes, const Energy& energy, int f,
                     const Progress& progress, double from, double to) {
-    const auto start = Clock::now();
+    const Stopwatch start;
     const Shape3 s = image.shape();
     CoarseCut cut;
     cut.shape = coarseShape(s, f);
@@ -244,10 +238,10 @@ CoarseCut coarseCut(const Volume& image, const Volume& strokes, const Energy& en
     smoothRegional(cut.regional, cut.shape);
     const double meanEdge = edgeCount > 0 ? edgeSum / double(edgeCount) : 0.0;
     cut.contestThreshold = kContestFraction * 6.0 * 9.0 * f * f * meanEdge;
-    cut.buildSeconds = secondsSince(start);
-    const auto flowStart = Clock::now();
+    cut.buildSeconds = start.seconds();
+    const Stopwatch flowStart;
     runMaxFlow(g, progress, from + (to - from) * 0.3, to);
-    cut.flowSeconds = secondsSince(flowStart);
+    cut.flowSeconds = flowStart.seconds();
     for (VertexId c = 0; c < g.voxelCount(); ++c)
         cut.label[c] = g.onSourceSide(c) ? 1 : 0;
     return cut;
@@ -335,7 +329,7 @@ void bandedCut(const Volume& image, const Volume& strokes, const Energy& energy,
 
     // The coarse graph is freed before the band's is allocated.
     const CoarseCut coarse = coarseCut<K>(image, strokes, energy, f, progress, 0.0, 0.4);
-    auto t = Clock::now();
+    Stopwatch t;
     std::vector<Index3> blocks = bandBlocks<K>(coarse, f, params.bandRadius, s);
     progress.report(0.4, "building the band");
     GridGraph<BlockTopology, K> g{BlockTopology(s, std::move(blocks))};
@@ -406,11 +400,11 @@ void bandedCut(const Volume& image, const Volume& strokes, const Energy& energy,
         }
     });
     g.clearSearchState();
-    stats.buildSeconds = secondsSince(t);
+    stats.buildSeconds = t.seconds();
 
-    t = Clock::now();
+    t.restart();
     const Flow flow = runMaxFlow(g, progress, 0.5, 0.95);
-    stats.flowSeconds = secondsSince(t);
+    stats.flowSeconds = t.seconds();
 
     // Labels: coarse everywhere, then the band's cut; fixed voxels add their own
     // terminal costs (edges between fixed voxels never join different labels).
@@ -480,7 +474,7 @@ int autoCoarseFactor(const Shape3& shape, const GraphCutParams& params) {
 
 GraphCutResult bandedGraphCut(const Volume& image, const Volume& strokes, const Energy& energy,
                               const GraphCutParams& params, const Progress& progress) {
-    const auto start = Clock::now();
+    const Stopwatch start;
     checkStrokes(image, strokes);
     if (params.bandRadius < 0 || params.bandRadius > 64)
         throw InvalidArgument("the band radius must be in 0..64 coarse voxels, got " +
@@ -501,7 +495,7 @@ GraphCutResult bandedGraphCut(const Volume& image, const Volume& strokes, const 
         result.labels.setVoxelSize(image.voxelSize());
     result.labels.setOrigin(image.origin());
     stats.energy = double(stats.energyQuanta) * energy.unit();
-    stats.totalSeconds = secondsSince(start);
+    stats.totalSeconds = start.seconds();
     progress.report(1.0, "graph cut done");
     return result;
 }

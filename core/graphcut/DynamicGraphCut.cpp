@@ -3,19 +3,9 @@
 #include "core/graphcut/DenseGraphBuilder.h"
 #include "core/graphcut/MaxFlow.h"
 #include "core/util/Error.h"
-
-#include <chrono>
+#include "core/util/Stopwatch.h"
 
 namespace cisterna {
-namespace {
-
-using Clock = std::chrono::steady_clock;
-double secondsSince(Clock::time_point t) {
-    return std::chrono::duration<double>(Clock::now() - t).count();
-}
-
-} // namespace
-
 // The whole-volume graph of one connectivity, behind a virtual interface so that
 // the session does not depend on the connectivity's template parameter.
 struct DynamicGraphCut::Solver {
@@ -128,21 +118,21 @@ const Energy* DynamicGraphCut::energy() const {
 }
 
 const GraphCutResult& DynamicGraphCut::cut(const Volume& strokeInput, const Progress& progress) {
-    const auto start = Clock::now();
+    const Stopwatch start;
     checkStrokes(image_, strokeInput);
     progress.report(0.0, "fitting the energy to the strokes");
-    auto t = Clock::now();
+    Stopwatch t;
     // Sigma belongs to the image: estimated once, then fixed for the session.
     EnergyParams energyParams = params_.energy;
     if (energy_)
         energyParams.sigma = energy_->sigma();
     auto energy = std::make_unique<Energy>(
         refit_ || !energy_ ? Energy::fit(image_, strokeInput, energyParams) : *energy_);
-    const double fitSeconds = secondsSince(t);
+    const double fitSeconds = t.seconds();
     Volume strokes = strokeInput.clone();
 
     GraphCutStats stats;
-    t = Clock::now();
+    t.restart();
     if (!solver_) {
         std::unique_ptr<Solver> solver = graphcut::withConnectivity(
             energy->connectivity(), [&](auto k) -> std::unique_ptr<Solver> {
@@ -159,11 +149,11 @@ const GraphCutResult& DynamicGraphCut::cut(const Volume& strokeInput, const Prog
     // From here on the residual graph encodes the new strokes, cancelled or not.
     energy_ = std::move(energy);
     strokes_ = std::move(strokes);
-    stats.buildSeconds = secondsSince(t);
+    stats.buildSeconds = t.seconds();
 
-    t = Clock::now();
+    t.restart();
     solver_->flow(progress);
-    stats.flowSeconds = secondsSince(t);
+    stats.flowSeconds = t.seconds();
     progress.report(0.95, "writing the labels");
 
     auto result = std::make_unique<GraphCutResult>();
@@ -182,7 +172,7 @@ const GraphCutResult& DynamicGraphCut::cut(const Volume& strokeInput, const Prog
     stats.graphVoxels = image_.voxelCount();
     stats.solverBytes = exactSolverBytes(image_.voxelCount(), energy_->connectivity());
     stats.fitSeconds = fitSeconds;
-    stats.totalSeconds = secondsSince(start);
+    stats.totalSeconds = start.seconds();
     result->stats = stats;
     result_ = std::move(result);
     progress.report(1.0, "graph cut done");

@@ -4,19 +4,9 @@
 #include "core/graphcut/DenseGraphBuilder.h"
 #include "core/graphcut/MaxFlow.h"
 #include "core/util/Error.h"
-
-#include <chrono>
+#include "core/util/Stopwatch.h"
 
 namespace cisterna {
-namespace {
-
-using Clock = std::chrono::steady_clock;
-double secondsSince(Clock::time_point t) {
-    return std::chrono::duration<double>(Clock::now() - t).count();
-}
-
-} // namespace
-
 std::uint64_t exactSolverBytes(std::int64_t voxels, int connectivity) {
     return graphcut::withConnectivity(connectivity, [&](auto k) {
         using G = graphcut::GridGraph<graphcut::DenseTopology, decltype(k)::value>;
@@ -26,7 +16,7 @@ std::uint64_t exactSolverBytes(std::int64_t voxels, int connectivity) {
 
 GraphCutResult exactGraphCut(const Volume& image, const Volume& strokes, const Energy& energy,
                              const Progress& progress) {
-    const auto start = Clock::now();
+    const Stopwatch start;
     checkStrokes(image, strokes);
     const Volume img = image.contiguous();
     const Volume str = strokes.contiguous();
@@ -42,17 +32,17 @@ GraphCutResult exactGraphCut(const Volume& image, const Volume& strokes, const E
     graphcut::withConnectivity(energy.connectivity(), [&](auto k) {
         constexpr int K = decltype(k)::value;
         using namespace graphcut;
-        auto t = Clock::now();
+        Stopwatch t;
         GridGraph<DenseTopology, K> g{DenseTopology(img.shape())};
         // The labels are allocated before the flow so that a volume that cannot
         // hold them fails before the long part.
         Volume labels =
             Volume::allocate(DataType::UInt8, img.shape(), VolumeRole::Label, "graph-cut labels");
         buildDenseGraph(g, img, str, energy, progress, 0.0, 0.15);
-        stats.buildSeconds = secondsSince(t);
-        t = Clock::now();
+        stats.buildSeconds = t.seconds();
+        t.restart();
         const Flow flow = runMaxFlow(g, progress, 0.15, 0.97);
-        stats.flowSeconds = secondsSince(t);
+        stats.flowSeconds = t.seconds();
         progress.report(0.97, "writing the labels");
         auto* out = static_cast<std::uint8_t*>(labels.data());
         std::int64_t objects = 0;
@@ -68,7 +58,7 @@ GraphCutResult exactGraphCut(const Volume& image, const Volume& strokes, const E
         result.labels.setVoxelSize(image.voxelSize());
     result.labels.setOrigin(image.origin());
     stats.energy = double(stats.energyQuanta) * energy.unit();
-    stats.totalSeconds = secondsSince(start);
+    stats.totalSeconds = start.seconds();
     progress.report(1.0, "graph cut done");
     return result;
 }
@@ -85,10 +75,10 @@ GraphCutResult graphCut(const Volume& image, const Volume& strokes, const Energy
 
 GraphCutResult graphCut(const Volume& image, const Volume& strokes, const GraphCutParams& params,
                         const Progress& progress) {
-    const auto start = Clock::now();
+    const Stopwatch start;
     progress.report(0.0, "fitting the energy to the strokes");
     const Energy energy = Energy::fit(image, strokes, params.energy);
-    const double fit = secondsSince(start);
+    const double fit = start.seconds();
     GraphCutResult result = graphCut(image, strokes, energy, params, progress);
     result.stats.fitSeconds = fit;
     result.stats.totalSeconds += fit;

@@ -9,20 +9,18 @@
 #include "core/learning/TrainingData.h"
 #include "core/learning/VolumeTensor.h"
 #include "core/util/Error.h"
+#include "core/util/Stopwatch.h"
 #include "core/volume/MemoryBudget.h"
 
 #include <torch/optim/adam.h>
 #include <torch/utils.h>
 
-#include <chrono>
 #include <cmath>
 #include <deque>
 #include <numeric>
 
 namespace cisterna {
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 // ASEM's patch: 204^3 voxels of input.
 constexpr std::int64_t kDefaultPatch = 204;
@@ -203,7 +201,7 @@ TrainResult runTraining(RunSetup setup, const TrainingData& data, const TrainOpt
         while (done < setup.totalIterations) {
             if (cancelled(options))
                 throw Cancelled();
-            const auto start = Clock::now();
+            const Stopwatch iterationTime;
             const PatchBatch batch = sampler.next(options.batchSize, device.device, rng);
             torch::Tensor logits;
             {
@@ -220,7 +218,7 @@ TrainResult runTraining(RunSetup setup, const TrainingData& data, const TrainOpt
             ++done;
             const double value = loss.loss.item<double>();
             result.losses.push_back(value);
-            const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+            const double seconds = iterationTime.seconds();
             secondsPerIteration =
                 secondsPerIteration == 0 ? seconds : 0.9 * secondsPerIteration + 0.1 * seconds;
             recent.push_back(value);
