@@ -119,6 +119,22 @@ TEST_CASE("a graph-cut job on the phantom completes and the overlay changes", "[
     Job* recut = window.startGraphCut();
     REQUIRE(waitForJob(recut) == Job::State::Succeeded);
     REQUIRE(recut->message().contains("re-cut"));
+    // The re-cut keeps the first cut's grey-value model but still obeys every stroke,
+    // the new background stroke included.
+    const Volume strokesNow = doc->layer(0, Layer::Strokes);
+    const Volume truthNow = doc->layer(0, Layer::Truth);
+    const auto sv = strokesNow.view<std::uint8_t>();
+    const auto tv = truthNow.view<std::uint8_t>();
+    std::int64_t stroked = 0, obeyed = 0;
+    for (std::int64_t z = 0; z < s.z; ++z)
+        for (std::int64_t y = 0; y < s.y; ++y)
+            for (std::int64_t x = 0; x < s.x; ++x)
+                if (sv(z, y, x) != 0) {
+                    ++stroked;
+                    obeyed += (sv(z, y, x) == 1) == (tv(z, y, x) != 0);
+                }
+    REQUIRE(stroked > 0);
+    REQUIRE(obeyed == stroked);
 }
 
 TEST_CASE("jobs refuse to start without their input, with a sentence for the user", "[ui][jobs]") {

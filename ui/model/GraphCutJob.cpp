@@ -72,11 +72,14 @@ Job* startGraphCut(JobManager& jobs, DocumentModel& document, int organelle,
     if (sessions && image.voxelCount() <= params.exactVoxelLimit) {
         auto& entry = sessions->entries_[uid];
         if (!entry.session || entry.image != image.data() || entry.voxelSize != image.voxelSize() ||
-            !sameEnergy(entry.energy, params.energy)) {
-            entry.session = std::make_shared<DynamicGraphCut>(image, params);
+            !sameEnergy(entry.energy, params.energy) ||
+            entry.refit != settings.refitRegionalModel) {
+            entry.session =
+                std::make_shared<DynamicGraphCut>(image, params, settings.refitRegionalModel);
             entry.image = image.data();
             entry.voxelSize = image.voxelSize();
             entry.energy = params.energy;
+            entry.refit = settings.refitRegionalModel;
         }
         entry.busy = true;
         session = entry.session;

@@ -283,6 +283,11 @@ GraphCutDialog::GraphCutDialog(const GraphCutSettings& current, QWidget* parent)
                                    : current.energy.connectivity == 18 ? 1
                                                                        : 0);
     addRow(form, "Neighbours", connectivity_);
+    refit_ = new QCheckBox("Re-fit the grey-value model on every re-cut", this);
+    refit_->setChecked(current.refitRegionalModel);
+    refit_->setToolTip("Off: re-cuts after new strokes reuse the first cut's model and take a "
+                       "fraction of the time; on: every cut learns from all strokes (slower)");
+    addRow(form, "Re-cuts", refit_);
 }
 
 GraphCutSettings GraphCutDialog::settings() const {
@@ -290,6 +295,7 @@ GraphCutSettings GraphCutDialog::settings() const {
     s.energy.lambda = lambda_->value();
     s.energy.regionalWeight = regional_->value();
     s.energy.connectivity = connectivity_->currentData().toInt();
+    s.refitRegionalModel = refit_->isChecked();
     return s;
 }
 

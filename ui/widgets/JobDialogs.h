@@ -98,6 +98,7 @@ private:
     QDoubleSpinBox* lambda_;
     QDoubleSpinBox* regional_;
     QComboBox* connectivity_;
+    QCheckBox* refit_;
 };
 
 class VoxelSizeDialog : public QDialog {
