@@ -17,6 +17,7 @@ namespace {
 
 using hdf5::check;
 using hdf5::checked;
+using hdf5::fileAccessList;
 using hdf5::Handle;
 using nlohmann::json;
 
@@ -207,16 +208,6 @@ std::vector<Layer> storedLayers(const json& jo, const std::string& where) {
     return layers;
 }
 
-Handle fileAccess(const std::string& where) {
-    Handle fapl =
-        checked(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, where, "could not set up file access");
-#if H5_VERSION_GE(1, 10, 7)
-    if (H5Pset_file_locking(fapl.get(), false, true) < 0)
-        H5Eclear2(H5E_DEFAULT);
-#endif
-    return fapl;
-}
-
 void writeMetadata(hid_t file, const std::string& bytes, const std::string& where) {
     const hsize_t dims[1] = {hsize_t(bytes.size())};
     Handle space = checked(H5Screate_simple(1, dims, nullptr), H5Sclose, where,
@@ -300,7 +291,7 @@ void writeProject(const QString& path, const ProjectData& data) {
     hdf5::silenceErrorPrinting();
     AtomicFile target{std::filesystem::path(where)};
     {
-        Handle fapl = fileAccess(where);
+        Handle fapl = fileAccessList(where);
         Handle file =
             checked(H5Fcreate(target.tempPath().c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()),
                     H5Fclose, where, "could not be created");
@@ -337,7 +328,7 @@ ProjectData readProject(const QString& path, bool metadataOnly, const Progress& 
         H5Eclear2(H5E_DEFAULT);
         throw FormatError(where, "is not a Cisterna project (not an HDF5 file)");
     }
-    Handle fapl = fileAccess(where);
+    Handle fapl = fileAccessList(where);
     Handle file = checked(H5Fopen(where.c_str(), H5F_ACC_RDONLY, fapl.get()), H5Fclose, where,
                           "could not be opened");
     if (H5Lexists(file.get(), "metadata", H5P_DEFAULT) <= 0) {

@@ -76,4 +76,14 @@ void check(herr_t status, const std::string& path, const std::string& what) {
         fail(path, what);
 }
 
+Handle fileAccessList(const std::string& where) {
+    Handle fapl =
+        checked(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, where, "could not set up file access");
+#if H5_VERSION_GE(1, 10, 7)
+    if (H5Pset_file_locking(fapl.get(), false, true) < 0)
+        H5Eclear2(H5E_DEFAULT);
+#endif
+    return fapl;
+}
+
 } // namespace cisterna::hdf5

@@ -51,6 +51,11 @@ std::string takeErrorText();
 Handle checked(hid_t id, Handle::Closer closer, const std::string& path, const std::string& what);
 // Throws FormatError(path, what + HDF5's reason) when `status` is negative.
 void check(herr_t status, const std::string& path, const std::string& what);
+
+// File-access properties for every file Cisterna opens or creates: without HDF5's
+// file locking, which network and container file systems often lack; reads of our own
+// files and writes to a private temporary need none.
+Handle fileAccessList(const std::string& where);
 [[noreturn]] void fail(const std::string& path, const std::string& what);
 
 } // namespace cisterna::hdf5

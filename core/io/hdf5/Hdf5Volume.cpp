@@ -16,18 +16,6 @@ namespace fs = std::filesystem;
 namespace cisterna::hdf5 {
 namespace {
 
-Handle fileAccessList(const std::string& where) {
-    Handle fapl =
-        checked(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, where, "could not set up file access");
-    // Network and container file systems often lack locks; reads of our own files
-    // and writes to a private temporary need none.
-#if H5_VERSION_GE(1, 10, 7)
-    if (H5Pset_file_locking(fapl.get(), false, true) < 0)
-        H5Eclear2(H5E_DEFAULT);
-#endif
-    return fapl;
-}
-
 Handle openFile(const fs::path& file, unsigned flags, const std::string& where) {
     std::error_code ec;
     if (!fs::exists(file, ec))
