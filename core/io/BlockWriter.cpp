@@ -3,6 +3,7 @@
 #include "core/io/BlockWriter.h"
 
 #include "core/io/BlockWriterSupport.h"
+#include "core/io/VolumeIO.h"
 #include "core/io/zarr/ChunkGrid.h"
 #include "core/plugin/PluginRegistry.h"
 #include "core/util/Error.h"
@@ -82,6 +83,7 @@ void BlockWriterBase::paste(const Volume& block, const Box3& box, Volume& dest,
 std::unique_ptr<BlockWriter> createBlockWriter(const std::string& path, const BlockWriterSpec& spec,
                                                const WriteOptions& options) {
     checkSpec(path, spec);
+    checkFloat16Storage(path, spec.dataType, options);
     BlockWriterSpec checked = spec;
     if (!checked.hasVoxelSize)
         checked.voxelSize = {1, 1, 1}; // what a volume without a voxel size reports

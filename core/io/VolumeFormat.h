@@ -35,6 +35,9 @@ struct WriteOptions {
     int compressionLevel = -1;           // -1: the format's default
     std::optional<Shape3> chunkShape;    // chunked formats; default picked per format
     std::string sliceExtension = ".tif"; // slice folders: ".tif" or ".png"
+    // Store a float32 volume as IEEE float16 (probability maps: half the bytes, ~3
+    // significant digits). Formats that have no float16 type refuse it up front.
+    bool float16 = false;
 };
 
 class VolumeFormat {
@@ -54,6 +57,8 @@ public:
     virtual Volume read(const VolumePath& path, const ReadOptions& options) const = 0;
     virtual void write(const VolumePath& path, const Volume& volume,
                        const WriteOptions& options) const = 0;
+    // Whether write() (and block writing) honours WriteOptions::float16.
+    virtual bool writesFloat16() const { return false; }
 
 protected:
     bool extensionMatches(const VolumePath& path) const;

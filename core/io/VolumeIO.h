@@ -10,4 +10,10 @@ VolumeInfo readVolumeInfo(const std::string& path);
 Volume readVolume(const std::string& path, const ReadOptions& options = {});
 void writeVolume(const std::string& path, const Volume& volume, const WriteOptions& options = {});
 
+// Before a volume of `type` is written to `path` with `options`: throws when
+// float16 storage is asked for and the type is not float32 (InvalidArgument) or the
+// path's format has no float16 type (FormatError, naming the formats that do), so
+// that long jobs fail before they start rather than at their last write.
+void checkFloat16Storage(const std::string& path, DataType type, const WriteOptions& options);
+
 } // namespace cisterna

@@ -1,8 +1,9 @@
 #pragma once
 // Fixed-width numbers at byte offsets in either byte order, and float16. MRC files
 // come from little- and big-endian machines alike (the machst stamp says which).
+#include "core/volume/HalfFloat.h"
+
 #include <algorithm>
-#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -35,19 +36,7 @@ inline void swapWords(unsigned char* data, std::size_t count, std::size_t width)
         std::reverse(data + i * width, data + (i + 1) * width);
 }
 
-// IEEE 754 binary16 (MRC mode 12) to float32, subnormals, infinities and NaN included.
-inline float halfToFloat(std::uint16_t half) {
-    const int sign = (half >> 15) & 1;
-    const int exponent = (half >> 10) & 0x1F;
-    const int mantissa = half & 0x3FF;
-    float magnitude;
-    if (exponent == 0)
-        magnitude = std::ldexp(static_cast<float>(mantissa), -24);
-    else if (exponent == 31)
-        magnitude = mantissa == 0 ? INFINITY : NAN;
-    else
-        magnitude = std::ldexp(static_cast<float>(mantissa + 1024), exponent - 25);
-    return sign ? -magnitude : magnitude;
-}
+// MRC mode 12 is IEEE 754 binary16: core/volume/HalfFloat.h converts it.
+using cisterna::halfToFloat;
 
 } // namespace cisterna::mrc

@@ -193,8 +193,9 @@ DatasetHeader describeDataset(hid_t dataset, const std::string& name, const std:
         }
     } else if (typeClass == H5T_FLOAT) {
         header.storedType = "float" + std::to_string(size * 8);
-        if (size == 4 || size == 8) {
-            // float64 images (intensities, probabilities) lose only precision.
+        if (size == 2 || size == 4 || size == 8) {
+            // float64 images (intensities, probabilities) lose only precision;
+            // float16 maps widen exactly (HDF5 converts them).
             header.dataType = DataType::Float32;
             header.memoryType = H5T_NATIVE_FLOAT;
         }

@@ -20,6 +20,7 @@ public:
     Volume read(const VolumePath& path, const ReadOptions& options) const override {
         return hdf5::readVolume(path, options);
     }
+    bool writesFloat16() const override { return true; }
     void write(const VolumePath& path, const Volume& volume,
                const WriteOptions& options) const override {
         hdf5::writeVolume(path, volume, options);

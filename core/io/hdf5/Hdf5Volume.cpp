@@ -342,8 +342,19 @@ DatasetWriter::DatasetWriter(const VolumePath& path, DataType type, const Shape3
                              static_cast<hsize_t>(shape.x)};
     Handle space = checked(H5Screate_simple(3, dims, nullptr), H5Sclose, where_,
                            "could not describe the dataset");
-    dataset_ = checked(H5Dcreate2(file_.get(), name.c_str(), fileTypeOf(type), space.get(),
-                                  lcpl.get(), dcpl_.get(), dapl.get()),
+    // float16 is no predefined HDF5 type: IEEE binary16 is a float32 layout with
+    // 5 exponent and 10 mantissa bits, which h5py and others read as float16. HDF5
+    // converts the float32 voxels on write.
+    Handle halfType;
+    if (options.float16 && type == DataType::Float32) {
+        halfType = checked(H5Tcopy(H5T_IEEE_F32LE), H5Tclose, where_, "could not set up float16");
+        check(H5Tset_fields(halfType.get(), 15, 10, 5, 0, 10), where_, "could not set up float16");
+        check(H5Tset_size(halfType.get(), 2), where_, "could not set up float16");
+        check(H5Tset_ebias(halfType.get(), 15), where_, "could not set up float16");
+    }
+    const hid_t fileType = halfType.valid() ? halfType.get() : fileTypeOf(type);
+    dataset_ = checked(H5Dcreate2(file_.get(), name.c_str(), fileType, space.get(), lcpl.get(),
+                                  dcpl_.get(), dapl.get()),
                        H5Dclose, where_, "could not create the dataset '" + name + "'");
 }
 

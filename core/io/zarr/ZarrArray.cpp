@@ -2,6 +2,7 @@
 
 #include "core/io/zarr/ChunkFiles.h"
 #include "core/util/Error.h"
+#include "core/volume/HalfFloat.h"
 #include "core/volume/MemoryBudget.h"
 
 #include <cmath>
@@ -13,14 +14,18 @@ namespace fs = std::filesystem;
 namespace cisterna::zarr {
 namespace {
 
+std::size_t storedElementSize(const ArrayMeta& meta) {
+    return meta.float16 ? 2 : bytesPerVoxel(meta.type);
+}
+
 using chunked::Codec;
 using chunked::Json;
 
 const char* numpyTypeName(const std::string& code) {
     static const std::pair<const char*, const char*> names[] = {
-        {"b1", "bool"},    {"i1", "int8"},      {"i2", "int16"},      {"i4", "int32"},
-        {"i8", "int64"},   {"u4", "uint32"},    {"u8", "uint64"},     {"f2", "float16"},
-        {"f8", "float64"}, {"c8", "complex64"}, {"c16", "complex128"}};
+        {"b1", "bool"},      {"i1", "int8"},       {"i2", "int16"},  {"i4", "int32"},
+        {"i8", "int64"},     {"u4", "uint32"},     {"u8", "uint64"}, {"f8", "float64"},
+        {"c8", "complex64"}, {"c16", "complex128"}};
     for (const auto& [c, name] : names)
         if (code == c)
             return name;
@@ -30,7 +35,8 @@ const char* numpyTypeName(const std::string& code) {
 void parseDtype(const Json& value, const fs::path& file, ArrayMeta& meta) {
     if (!value.is_string())
         throw FormatError(file.string(), "has a structured \"dtype\" " + value.dump() +
-                                             "; Cisterna reads uint8, uint16 and float32 arrays");
+                                             "; Cisterna reads uint8, uint16, float16 and "
+                                             "float32 arrays");
     meta.dtype = value.get<std::string>();
     const std::string& d = meta.dtype;
     const std::string code = d.size() >= 2 ? d.substr(1) : d;
@@ -42,12 +48,15 @@ void parseDtype(const Json& value, const fs::path& file, ArrayMeta& meta) {
         meta.type = DataType::UInt16;
     else if (knownOrder && order != '|' && code == "f4")
         meta.type = DataType::Float32;
-    else
+    else if (knownOrder && order != '|' && code == "f2") {
+        meta.type = DataType::Float32; // widened on read: every half is a float
+        meta.float16 = true;
+    } else
         throw FormatError(file.string(),
                           "has the unsupported data type \"" + d + "\" (" +
                               (knownOrder ? numpyTypeName(code) : "not a NumPy type string") +
-                              "); Cisterna reads uint8 (|u1), uint16 (<u2, >u2) and float32 "
-                              "(<f4, >f4)");
+                              "); Cisterna reads uint8 (|u1), uint16 (<u2, >u2), float16 (<f2, "
+                              ">f2, read as float32) and float32 (<f4, >f4)");
     meta.bigEndian = order == '>';
 }
 
@@ -145,7 +154,7 @@ void deriveGeometry(const fs::path& file, ArrayMeta& meta) {
     const std::int64_t chunkElements =
         checkedProduct(meta.chunks, 1, file, "the chunk shape " + shapeText(meta.chunks));
     meta.chunkBytes =
-        chunked::chunkByteCount({1, 1, chunkElements}, bytesPerVoxel(meta.type), file.string());
+        chunked::chunkByteCount({1, 1, chunkElements}, storedElementSize(meta), file.string());
 
     std::vector<std::int64_t> strides(rank, 1);
     if (meta.fortranOrder)
@@ -204,7 +213,9 @@ Json compressorJson(const chunked::CodecSpec& spec) {
     }
 }
 
-const char* dtypeForWriting(DataType type) {
+const char* dtypeForWriting(DataType type, bool float16) {
+    if (float16 && type == DataType::Float32)
+        return "<f2";
     switch (type) {
     case DataType::UInt8:
         return "|u1";
@@ -263,7 +274,7 @@ Volume readArrayRegion(const fs::path& arrayDir, const ArrayMeta& meta, const Bo
     if (region.size.isEmpty())
         return volume;
     const bool swap = meta.bigEndian == chunked::hostIsLittleEndian();
-    const std::size_t elementSize = bytesPerVoxel(meta.type);
+    const std::size_t elementSize = storedElementSize(meta);
     const std::uint64_t maxFileBytes = chunked::maxEncodedBytes(meta.chunkBytes);
     const Index3 first = meta.grid.firstChunk(region), end = meta.grid.endChunk(region);
     std::vector<unsigned char> buffer;
@@ -285,6 +296,12 @@ Volume readArrayRegion(const fs::path& arrayDir, const ArrayMeta& meta, const Bo
                                      buffer, file.string());
                 if (swap)
                     chunked::swapBytes(buffer.data(), buffer.size() / elementSize, elementSize);
+                if (meta.float16) {
+                    const std::size_t count = buffer.size() / elementSize;
+                    requireMemory(count * sizeof(float), "float32 chunk buffer");
+                    buffer.resize(count * sizeof(float));
+                    widenFromHalfInPlace(buffer.data(), count);
+                }
                 chunked::copyChunkToVolume(buffer.data(), meta.layout, box, volume, region);
             }
     return volume;
@@ -296,7 +313,7 @@ void writeArrayMeta(const fs::path& arrayDir, DataType type, const Shape3& shape
     const Json meta = {{"zarr_format", 2},
                        {"shape", {shape.z, shape.y, shape.x}},
                        {"chunks", {chunk.z, chunk.y, chunk.x}},
-                       {"dtype", dtypeForWriting(type)},
+                       {"dtype", dtypeForWriting(type, spec.float16)},
                        {"order", "C"},
                        {"fill_value", 0},
                        {"compressor", compressorJson(spec.codec)},
@@ -311,6 +328,9 @@ void writeArrayChunk(const fs::path& arrayDir, const ArrayWriteSpec& spec, const
                      const Volume& chunkVoxels, std::vector<unsigned char>& buffer) {
     const Shape3& chunk = spec.chunk;
     const std::size_t elementSize = bytesPerVoxel(chunkVoxels.dataType());
+    // float16 chunks are laid out as float32 first and narrowed in place.
+    const bool narrow = spec.float16 && chunkVoxels.dataType() == DataType::Float32;
+    const std::size_t storedSize = narrow ? 2 : elementSize;
     const std::uint64_t chunkBytes = chunked::chunkByteCount(chunk, elementSize, arrayDir.string());
     if (buffer.size() != chunkBytes) {
         requireMemory(chunkBytes, "chunk buffer");
@@ -321,14 +341,18 @@ void writeArrayChunk(const fs::path& arrayDir, const ArrayWriteSpec& spec, const
         std::memset(buffer.data(), 0, buffer.size());
     chunked::copyVolumeToChunk(chunkVoxels, Box3{{0, 0, 0}, chunkVoxels.shape()}, buffer.data(),
                                chunk.x, chunk.y);
+    const std::size_t count = buffer.size() / elementSize;
+    if (narrow)
+        narrowToHalfInPlace(buffer.data(), count);
+    const std::size_t storedBytes = count * storedSize;
     if (!chunked::hostIsLittleEndian())
-        chunked::swapBytes(buffer.data(), buffer.size() / elementSize, elementSize);
+        chunked::swapBytes(buffer.data(), count, storedSize);
     ArrayMeta layout;
     layout.shape = {0, 0, 0}; // rank 3: the key has three parts
     layout.separator = spec.separator;
     const fs::path file = arrayDir / chunkKey(layout, g);
-    chunked::writeChunkFile(file, chunked::encodeChunk(spec.codec, buffer.data(), buffer.size(),
-                                                       elementSize, file.string()));
+    chunked::writeChunkFile(file, chunked::encodeChunk(spec.codec, buffer.data(), storedBytes,
+                                                       storedSize, file.string()));
 }
 
 void writeArray(const fs::path& arrayDir, const Volume& volume, const ArrayWriteSpec& spec) {

@@ -15,7 +15,8 @@ struct ArrayMeta {
     std::vector<std::int64_t> shape;  // as stored, rank >= 2
     std::vector<std::int64_t> chunks; // as stored
     std::string dtype;                // "<u2", as stored
-    DataType type = DataType::UInt8;
+    DataType type = DataType::UInt8;  // as read: float16 arrays read as float32
+    bool float16 = false;             // stored as IEEE half ("<f2", ">f2")
     bool bigEndian = false;
     bool fortranOrder = false;
     double fillValue = 0; // null fill values read as 0
@@ -41,11 +42,13 @@ struct ArrayWriteSpec {
     Shape3 chunk;
     chunked::CodecSpec codec;
     char separator = '.';
+    bool float16 = false;     // float32 volumes stored as "<f2"
     chunked::Json attributes; // written as .zattrs unless null
 };
 
 // Writes `volume` as a Zarr v2 array into the (new, empty) folder `arrayDir`: C
-// order, little-endian, fill value 0, edge chunks padded to full size as zarr does.
+// order, little-endian, fill value 0, edge chunks padded to full size as zarr does;
+// float16 (spec.float16) takes a float32 volume.
 void writeArray(const std::filesystem::path& arrayDir, const Volume& volume,
                 const ArrayWriteSpec& spec);
 

@@ -218,6 +218,8 @@ public:
             info.chunkShape = opened.meta.grid.chunk;
             info.compression = chunked::codecName(opened.meta.codec.codec);
             info.details = opened.details;
+            if (opened.meta.float16)
+                info.details.push_back("stored as float16, read as float32");
             return info;
         });
     }
@@ -232,6 +234,7 @@ public:
         });
     }
 
+    bool writesFloat16() const override { return true; }
     void write(const VolumePath& path, const Volume& volume,
                const WriteOptions& options) const override {
         chunked::withFormatErrors(path.display(), [&] {
@@ -259,6 +262,7 @@ ContainerWrite planContainerWrite(const VolumePath& path, const WriteOptions& op
     plan.spec.codec = chunked::codecForWriting(options.compression, options.compressionLevel,
                                                chunked::Codec::Blosc, path.display());
     plan.spec.chunk = chunked::chooseChunkShape(options.chunkShape, shape);
+    plan.spec.float16 = options.float16;
     plan.target = parts.empty() ? path.file : prepareInnerTarget(path, parts);
     // An existing level of an image stays an array, so that its image's multiscales
     // metadata still points at an array.
