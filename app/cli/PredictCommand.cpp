@@ -30,8 +30,9 @@ public:
         s->add_option("--out", out_,
                       "Probability map to write; for several classes put {class} in the path");
         s->add_option("--format", format_,
-                      "uint8 (p * 255) or float32 (there is no float16 volume type)")
-            ->check(CLI::IsMember({"uint8", "float32"}))
+                      "uint8 (p * 255), float16 (HDF5 and Zarr outputs; half of float32's "
+                      "bytes, read back as float32) or float32")
+            ->check(CLI::IsMember({"uint8", "float16", "float32"}))
             ->capture_default_str();
         s->add_option(
             "--tile", tile_,
@@ -62,7 +63,9 @@ public:
             outputs.push_back(path);
         }
         PredictOptions options;
-        options.outputType = format_ == "float32" ? DataType::Float32 : DataType::UInt8;
+        options.outputType = format_ == "uint8" ? DataType::UInt8 : DataType::Float32;
+        WriteOptions writeOptions;
+        writeOptions.float16 = format_ == "float16";
         if (!tile_.empty())
             options.tileInput = parseShape3(tile_);
         options.device = parseDevicePreference(device_);
@@ -88,7 +91,7 @@ public:
                   << "image " << toString(info.shape) << ", " << plan.tileCount()
                   << " tiles of input " << toString(plan.tile.input) << " -> output "
                   << toString(plan.tile.output) << "\n";
-        predictFile(model, image_, outputs, options);
+        predictFile(model, image_, outputs, options, writeOptions);
         const double seconds = elapsed.seconds();
         char rate[64];
         std::snprintf(rate, sizeof rate, "%.2f", double(info.shape.voxelCount()) / 1e6 / seconds);

@@ -6,9 +6,11 @@
 #include "core/io/VolumeIO.h"
 #include "core/learning/Model.h"
 #include "core/learning/PostProcess.h"
+#include "core/util/AtomicWrite.h"
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -74,6 +76,27 @@ TEST_CASE("cisterna-cli trains, fine-tunes, predicts and post-processes a phanto
     CHECK(probabilities.shape() == Shape3{40, 40, 40});
     CHECK(probabilities.dataType() == DataType::UInt8);
 
+    // The same map as float16: the uint8 map is its probabilities scaled to 0-255.
+    const std::string prob16 = dir.file("prob16.zarr");
+    r = runCli("predict --model " + tuned + " --image " + image + " --out " + prob16 +
+               " --tile 36 --device cpu --format float16");
+    INFO(r.out << r.err);
+    REQUIRE(r.exitCode == 0);
+    CHECK(contains(readWholeFile(std::filesystem::path(prob16) / ".zarray"), "\"<f2\""));
+    {
+        const Volume halfMap = readVolume(prob16);
+        REQUIRE(halfMap.dataType() == DataType::Float32);
+        REQUIRE(halfMap.shape() == probabilities.shape());
+        const auto p = halfMap.view<float>();
+        const auto q = probabilities.view<std::uint8_t>();
+        double worst = 0;
+        for (std::int64_t z = 0; z < 40; ++z)
+            for (std::int64_t y = 0; y < 40; ++y)
+                for (std::int64_t x = 0; x < 40; ++x)
+                    worst = std::max(worst, std::abs(double(p(z, y, x)) * 255 - q(z, y, x)));
+        CHECK(worst <= 1.0); // uint8 rounding plus float16's 2^-11 relative error
+    }
+
     r = runCli("postprocess --prob " + prob + " --out " + seg + " --threshold 0.5 --min-size 20");
     INFO(r.out << r.err);
     REQUIRE(r.exitCode == 0);
@@ -119,4 +142,12 @@ TEST_CASE("cisterna-cli learning commands fail clearly on bad input", "[learning
                dir.file("p.tif") + " --device cpu");
     CHECK(r.exitCode == 0);
     CHECK(contains(r.err, "warning: the model was trained at voxel size (8, 8, 8)"));
+
+    // float16 into a format without it: refused before predicting, nothing written.
+    r = runCli("predict --model " + dir.file("m.cmodel") + " --image " + image + " --out " +
+               dir.file("p16.tif") + " --device cpu --format float16");
+    CHECK(r.exitCode == 1);
+    CHECK(contains(r.err, "no float16 data type"));
+    CHECK(!contains(r.out, "predicted"));
+    CHECK(!std::filesystem::exists(dir.file("p16.tif")));
 }

@@ -52,6 +52,8 @@ void predictFile(const Model& model, const std::string& inputPath,
                  const std::vector<std::string>& outputPaths, const PredictOptions& options,
                  const WriteOptions& writeOptions) {
     checkOutputCount(model, outputPaths.size());
+    for (const std::string& path : outputPaths)
+        checkFloat16Storage(path, options.outputType, writeOptions);
     const VolumeInfo info = readVolumeInfo(inputPath);
     BlockWriterSpec spec;
     spec.dataType = options.outputType;

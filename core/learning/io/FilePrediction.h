@@ -14,7 +14,8 @@ namespace cisterna {
 // One probability map per class of the model at outputPaths (same count). Chunked
 // outputs (Zarr, N5, HDF5) are written block by block; other formats are predicted in
 // memory (when it fits) and written at the end. Nothing appears at an output path
-// unless the whole prediction succeeded.
+// unless the whole prediction succeeded. writeOptions.float16 stores float32 maps as
+// float16 (HDF5, Zarr), checked before anything is predicted.
 void predictFile(const Model& model, const std::string& inputPath,
                  const std::vector<std::string>& outputPaths, const PredictOptions& options,
                  const WriteOptions& writeOptions = {});
