@@ -59,36 +59,6 @@ void runPrediction(const Model& model, const Shape3& shape, const Vec3d& voxelSi
     predictTiles(state.net, device, plan, shape, source, sink, options.progress);
 }
 
-// The default tile: larger than the training patch where that is cheap. A small
-// network trained on small patches has a small output per tile, and most of each
-// tile's work goes into its context; growing the output towards 128 voxels per axis
-// (or the volume) cuts that overhead, while the tile's feature maps stay within what
-// the training patch needed or 2 GiB, whichever is more.
-Shape3 defaultPredictionTile(const UNetConfig& network, const Shape3& trainingInput,
-                             const Shape3& volume) {
-    constexpr std::uint64_t cheapBytes = 2ull << 30;
-    const std::uint64_t allowed = std::max(cheapBytes, unetInferenceBytes(network, trainingInput));
-    const Shape3 trainingOutput = unetGeometry(network, trainingInput).output;
-    Shape3 want{std::max(trainingOutput.z, std::min<std::int64_t>(volume.z, 128)),
-                std::max(trainingOutput.y, std::min<std::int64_t>(volume.y, 128)),
-                std::max(trainingOutput.x, std::min<std::int64_t>(volume.x, 128))};
-    for (;;) {
-        const Shape3 input = inputForOutput(network, want);
-        if (unetInferenceBytes(network, input) <= allowed)
-            return input;
-        // Shrink the largest axis that is still above the training output.
-        std::int64_t* axes[3] = {&want.z, &want.y, &want.x};
-        const std::int64_t floors[3] = {trainingOutput.z, trainingOutput.y, trainingOutput.x};
-        int largest = -1;
-        for (int a = 0; a < 3; ++a)
-            if (*axes[a] > floors[a] && (largest < 0 || *axes[a] > *axes[largest]))
-                largest = a;
-        if (largest < 0)
-            return trainingInput;
-        *axes[largest] = std::max(floors[largest], *axes[largest] / 2);
-    }
-}
-
 } // namespace
 
 TilePlan planPrediction(const Model& model, const Shape3& shape, const PredictOptions& options) {

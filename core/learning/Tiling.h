@@ -26,6 +26,12 @@ struct TilePlan {
 // smaller works), and never made larger than needed to cover the volume.
 TilePlan planTiles(const UNetConfig& config, const Shape3& volume, const Shape3& requestedInput);
 
+// The tile input prediction (and validation during training) uses unless told
+// otherwise: larger than the training patch where that is cheap, its feature maps
+// within what the training patch needed or 2 GiB, whichever is more.
+Shape3 defaultPredictionTile(const UNetConfig& network, const Shape3& trainingInput,
+                             const Shape3& volume);
+
 // numpy's "reflect" padding extended periodically, so any index maps into [0, n).
 std::int64_t mirrorIndex(std::int64_t i, std::int64_t n);
 

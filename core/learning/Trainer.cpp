@@ -72,7 +72,10 @@ std::optional<double> validate(UNet& net, const ComputeDevice& device, const Mod
     std::vector<double> tp(static_cast<std::size_t>(classes + 1)), fp(tp), fn(tp);
     const Shape3 shape{data.validationImage.size(0), data.validationImage.size(1),
                        data.validationImage.size(2)};
-    const TilePlan plan = planTiles(meta.network, shape, meta.trainingInput);
+    // Prediction's tiles, not the training patch: a small patch's tiles are mostly
+    // context, and validation would take longer than the iterations between.
+    const TilePlan plan = planTiles(meta.network, shape,
+                                    defaultPredictionTile(meta.network, meta.trainingInput, shape));
     const auto window = [](const torch::Tensor& t, const Box3& b) {
         return t.narrow(0, b.begin.z, b.size.z)
             .narrow(1, b.begin.y, b.size.y)
