@@ -5,6 +5,7 @@
 #include "ui/model/JobManager.h"
 #include "ui/model/LearningJobs.h"
 #include "ui/render/SceneUpdater.h"
+#include "ui/widgets/JobDialogs.h"
 #include "ui/widgets/JobsPanel.h"
 #include "ui/widgets/LossChart.h"
 #include "ui/widgets/MainWindow.h"
@@ -13,7 +14,9 @@
 #include "core/util/Error.h"
 
 #include <QApplication>
+#include <QLabel>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QTest>
 #include <QUndoStack>
 #include <catch2/catch.hpp>
@@ -197,6 +200,42 @@ TEST_CASE("a training job shows its loss live and can be cancelled", "[ui][jobs]
     REQUIRE(waitForJob(train, 30000) == Job::State::Cancelled);
     REQUIRE(doc->organelle(0).modelPaths.isEmpty()); // nothing saved
     REQUIRE_FALSE(cancel->isEnabled());
+}
+
+TEST_CASE("the Train dialog sets the training patch and shows the sizes it gives",
+          "[ui][jobs][learning]") {
+    if (!learningAvailable()) {
+        WARN("built without LibTorch: nothing to train");
+        return;
+    }
+    MainWindow window;
+    scriptPrompts(window);
+    openDemo(window, 48);
+    TrainDialog dialog(*window.document(), 0, false, &window);
+    auto* features = dialog.findChild<QSpinBox*>("features");
+    auto* levels = dialog.findChild<QSpinBox*>("levels");
+    auto* patch = dialog.findChild<QSpinBox*>("patch");
+    auto* sizes = dialog.findChild<QLabel*>("patchSizes");
+    REQUIRE(features);
+    REQUIRE(levels);
+    REQUIRE(patch);
+    REQUIRE(sizes);
+    CHECK(dialog.settings().patchSize == 0);
+    CHECK(sizes->text().startsWith("automatic"));
+
+    features->setValue(4);
+    levels->setValue(1);
+    patch->setValue(29); // one level of 3x3x3 valid convolutions needs an even n - 4
+    CHECK(dialog.settings().patchSize == 29);
+    CHECK(sizes->text().toStdString() ==
+          "input 30 x 30 x 30 (z, y, x) -> output 14 x 14 x 14 (z, y, x)");
+    levels->setValue(2); // a deeper network needs more context for the same patch
+    CHECK(sizes->text().contains("input 44 x 44 x 44"));
+    patch->setValue(200); // larger than the 48^3 image: the largest input that fits
+    CHECK(sizes->text().contains("input 48 x 48 x 48"));
+
+    TrainDialog fineTune(*window.document(), 0, true, &window);
+    CHECK(fineTune.findChild<QSpinBox*>("patch")->isHidden());
 }
 
 TEST_CASE("closing with running jobs asks first", "[ui][jobs]") {

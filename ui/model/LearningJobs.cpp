@@ -71,7 +71,37 @@ std::optional<Box3> validationSlab(const UNetConfig& network, const Shape3& shap
     return box;
 }
 
+// settings.patchSize per axis rounded up to an input the network takes, or down
+// where the image is too small for that.
+Shape3 trainingPatchShape(const UNetConfig& network, std::int64_t patchSize, const Shape3& shape) {
+    const std::int64_t extent[3] = {shape.z, shape.y, shape.x};
+    std::int64_t edge[3];
+    for (int a = 0; a < 3; ++a) {
+        edge[a] = nextValidInputSize(network, a, std::min(patchSize, extent[a]));
+        if (edge[a] < 0 || edge[a] > extent[a])
+            edge[a] = previousValidInputSize(network, a, extent[a]);
+        if (edge[a] < 0)
+            throw InvalidArgument("a training patch of " + std::to_string(patchSize) +
+                                  " voxels does not fit this network and volume");
+    }
+    return {edge[0], edge[1], edge[2]};
+}
+
 } // namespace
+
+QString describeTrainingPatch(const TrainSettings& settings, const DocumentModel& document) {
+    if (settings.patchSize <= 0)
+        return "automatic: the largest patch that fits (slow on a CPU)";
+    try {
+        const UNetConfig network = networkFor(settings, document.voxelSize());
+        const UNetGeometry g = unetGeometry(
+            network, trainingPatchShape(network, settings.patchSize, document.shape()));
+        return QString::fromStdString("input " + toString(g.input) + " -> output " +
+                                      toString(g.output));
+    } catch (const Error& e) {
+        return QString::fromUtf8(e.what());
+    }
+}
 
 Job* startTraining(JobManager& jobs, DocumentModel& document, int organelle,
                    const TrainSettings& settings) {
@@ -89,21 +119,9 @@ Job* startTraining(JobManager& jobs, DocumentModel& document, int organelle,
     TrainOptions options;
     options.network = networkFor(settings, document.voxelSize());
     options.organelle = o.name.toStdString();
-    if (settings.patchSize > 0) {
-        const Shape3 shape = data.image.shape();
-        const std::int64_t extent[3] = {shape.z, shape.y, shape.x};
-        std::int64_t edge[3];
-        for (int a = 0; a < 3; ++a) {
-            edge[a] =
-                nextValidInputSize(options.network, a, std::min(settings.patchSize, extent[a]));
-            if (edge[a] < 0 || edge[a] > extent[a])
-                edge[a] = previousValidInputSize(options.network, a, extent[a]);
-            if (edge[a] < 0)
-                throw InvalidArgument("a training patch of " + std::to_string(settings.patchSize) +
-                                      " voxels does not fit this network and volume");
-        }
-        options.inputShape = {edge[0], edge[1], edge[2]};
-    }
+    if (settings.patchSize > 0)
+        options.inputShape =
+            trainingPatchShape(options.network, settings.patchSize, data.image.shape());
     options.iterations = settings.iterations;
     options.learningRate = settings.learningRate;
     options.seed = settings.seed;
@@ -309,6 +327,10 @@ namespace {
                           "post-processing are not available.");
 }
 } // namespace
+
+QString describeTrainingPatch(const TrainSettings&, const DocumentModel&) {
+    return "this Cisterna was built without LibTorch";
+}
 
 Job* startTraining(JobManager&, DocumentModel&, int, const TrainSettings&) {
     noLearning();

@@ -28,6 +28,12 @@ struct TrainSettings {
     std::uint64_t seed = 1;
 };
 
+// What settings.patchSize gives on this document's image, for the Train dialog: the
+// valid network input it is rounded to and that input's output ("input 36 x 36 x 36
+// (z, y, x) -> output 20 x 20 x 20"), the automatic choice when it is 0, or why no
+// patch fits.
+QString describeTrainingPatch(const TrainSettings& settings, const DocumentModel& document);
+
 // Trains on the organelle's truth layer (graph cut + edits). On success the model is
 // saved to settings.modelPath and added to the organelle's models.
 Job* startTraining(JobManager& jobs, DocumentModel& document, int organelle,

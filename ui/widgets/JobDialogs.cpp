@@ -82,18 +82,43 @@ TrainDialog::TrainDialog(const DocumentModel& document, int organelle, bool fine
     levels_ = new QSpinBox(this);
     levels_->setRange(1, 4);
     levels_->setValue(defaults.levels);
+    // The patch decides the speed of an iteration (and the memory): small patches
+    // train in seconds on a CPU, the automatic one is the largest that fits.
+    features_->setObjectName("features");
+    levels_->setObjectName("levels");
+    patch_ = new QSpinBox(this);
+    patch_->setObjectName("patch");
+    patch_->setRange(0, 1024);
+    patch_->setSuffix(" vx");
+    patch_->setSpecialValueText("automatic");
+    patch_->setValue(int(defaults.patchSize));
+    patchSizes_ = new QLabel(this);
+    patchSizes_->setObjectName("patchSizes");
+    patchSizes_->setWordWrap(true);
     if (!fineTune) { // a fine-tuned model keeps its architecture
         addRow(form, "Base features", features_);
         addRow(form, "Levels", levels_);
+        addRow(form, "Training patch", patch_);
+        addRow(form, "", patchSizes_);
     } else {
         features_->hide();
         levels_->hide();
+        patch_->hide();
+        patchSizes_->hide();
     }
     validate_ = new QCheckBox("Hold out a slab for the validation F1", this);
     validate_->setChecked(true);
     addRow(form, "", validate_);
     addRow(form, "",
            new QLabel("Learns from the organelle's labels (graph cut + corrections).", this));
+    if (!fineTune) { // settings() needs every field, so this comes last
+        const auto showSizes = [this, &document] {
+            patchSizes_->setText(describeTrainingPatch(settings(), document));
+        };
+        for (QSpinBox* box : {features_, levels_, patch_})
+            connect(box, qOverload<int>(&QSpinBox::valueChanged), this, showSizes);
+        showSizes();
+    }
 }
 
 TrainSettings TrainDialog::settings() const {
@@ -102,6 +127,7 @@ TrainSettings TrainDialog::settings() const {
     s.learningRate = rate_->value();
     s.baseFeatures = features_->value();
     s.levels = levels_->value();
+    s.patchSize = patch_->value();
     s.validate = validate_->isChecked();
     if (base_)
         s.baseModel = base_->currentData().toString();

@@ -13,6 +13,7 @@
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
+class QLabel;
 class QLineEdit;
 class QSpinBox;
 
@@ -29,6 +30,8 @@ private:
     QSpinBox* iterations_;
     QSpinBox* features_;
     QSpinBox* levels_;
+    QSpinBox* patch_;
+    QLabel* patchSizes_;
     QDoubleSpinBox* rate_;
     QCheckBox* validate_;
     QComboBox* base_ = nullptr;
