@@ -4,13 +4,13 @@
 #include "core/io/VolumeIO.h"
 #include "core/phantom/Phantom.h"
 #include "core/plugin/PluginRegistry.h"
+#include "core/util/PeakMemory.h"
 #include "core/volume/VolumeOps.h"
 
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <string>
-#include <sys/resource.h>
 #include <thread>
 
 using namespace cisterna;
@@ -23,9 +23,7 @@ double seconds(std::chrono::steady_clock::time_point since) {
 }
 
 double peakResidentMiB() {
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    return usage.ru_maxrss / 1024.0;
+    return double(peakResidentBytes()) / (1 << 20);
 }
 
 std::uint64_t diskBytes(const fs::path& p) {

@@ -6,22 +6,20 @@
 #include "core/learning/Prediction.h"
 #include "core/learning/TorchRuntime.h"
 #include "core/learning/Training.h"
+#include "core/util/PeakMemory.h"
 
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <random>
 #include <string>
-#include <sys/resource.h>
 
 using namespace cisterna;
 
 namespace {
 
 double peakResidentGiB() {
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    return usage.ru_maxrss / 1024.0 / 1024.0;
+    return double(peakResidentBytes()) / (1ull << 30);
 }
 
 // Noise with a bright ball per 64^3 block: some of everything for the sampler.

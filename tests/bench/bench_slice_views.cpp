@@ -1,0 +1,156 @@
+// How smooth the slice views are on a large volume (default 1024^3 uint8): the time
+// to render one slice of each axis with an organelle's strokes, labels and
+// prediction over it, and, in a real main window, the time from one slice step to
+// all three views and the 3D view drawn again. Run under xvfb-run (or on a desktop):
+//   xvfb-run -a -s "-screen 0 1920x1200x24" build/bin/bench_slice_views [size] [steps]
+#include "ui/render/SliceRenderer.h"
+#include "ui/widgets/MainWindow.h"
+#include "ui/widgets/SliceView.h"
+#include "ui/widgets/ThreeDView.h"
+
+#include "core/util/PeakMemory.h"
+#include "core/util/Stopwatch.h"
+
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QTest>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+using namespace cisterna;
+using namespace cisterna::ui;
+
+namespace {
+
+// EM-like enough for the renderer (whose cost does not depend on the values): a
+// cheap hash per voxel, filled slab by slab so a 1 GiB volume takes seconds.
+Volume syntheticImage(std::int64_t n) {
+    Volume v = Volume::allocate(DataType::UInt8, {n, n, n}, VolumeRole::Image, "bench image");
+    v.setVoxelSize({8, 4, 4});
+    auto* p = static_cast<std::uint8_t*>(v.data());
+    for (std::int64_t i = 0; i < n * n * n; ++i) {
+        std::uint64_t h = std::uint64_t(i) * 0x9E3779B97F4A7C15ull;
+        p[i] = std::uint8_t(96 + ((h >> 58) & 63));
+    }
+    return v;
+}
+
+// A ball of label 1 in the middle, a plane of strokes, and a probability ramp: every
+// overlay kind has voxels in every slice the benchmark shows.
+void fillOverlays(DocumentModel& doc, int organelle) {
+    const Shape3 s = doc.shape();
+    Volume& truth = doc.ensureLayer(organelle, Layer::Truth);
+    Volume& strokes = doc.ensureLayer(organelle, Layer::Strokes);
+    Volume& prediction = doc.ensureLayer(organelle, Layer::Prediction);
+    auto t = truth.view<std::uint8_t>();
+    auto st = strokes.view<std::uint8_t>();
+    auto p = prediction.view<std::uint8_t>();
+    const double r = s.x / 4.0;
+    for (std::int64_t z = 0; z < s.z; ++z)
+        for (std::int64_t y = 0; y < s.y; ++y)
+            for (std::int64_t x = 0; x < s.x; ++x) {
+                const double dz = z - s.z / 2.0, dy = y - s.y / 2.0, dx = x - s.x / 2.0;
+                t(z, y, x) = dz * dz + dy * dy + dx * dx < r * r;
+                st(z, y, x) = (y % 97 == 0) ? 1 : 0;
+                p(z, y, x) = std::uint8_t((x + y) & 255);
+            }
+    doc.notifyLayerEdited(organelle, Layer::Truth);
+    doc.notifyLayerEdited(organelle, Layer::Strokes);
+    doc.notifyLayerEdited(organelle, Layer::Prediction);
+}
+
+struct Stats {
+    double mean = 0, worst = 0;
+};
+
+Stats summarise(std::vector<double> ms) {
+    Stats s;
+    for (double m : ms)
+        s.mean += m / double(ms.size());
+    s.worst = *std::max_element(ms.begin(), ms.end());
+    return s;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    if (argc > 1 && std::string(argv[1]) == "--help") {
+        std::printf("usage: bench_slice_views [size (default 1024)] [steps (default 30)]\n"
+                    "Prints slice render times per axis and the time from a slice step to\n"
+                    "all views drawn again in a real main window (run under xvfb-run).\n");
+        return 0;
+    }
+    const std::int64_t n = argc > 1 ? std::atoll(argv[1]) : 1024;
+    const int steps = argc > 2 ? std::atoi(argv[2]) : 30;
+    if (n < 16 || steps < 1) {
+        std::fprintf(stderr, "bench_slice_views: size >= 16 and steps >= 1, please\n");
+        return 2;
+    }
+    QApplication app(argc, argv);
+
+    MainWindow window;
+    window.resize(1600, 1000);
+    window.show();
+    if (!QTest::qWaitForWindowExposed(&window)) {
+        std::fprintf(stderr, "bench_slice_views: the window was never shown (no display?)\n");
+        return 1;
+    }
+    const Stopwatch fill;
+    Volume image = syntheticImage(n);
+    std::printf("volume %lld^3 uint8 (%.2f GiB) made in %.1f s\n", (long long)n,
+                double(n * n * n) / (1 << 30), fill.seconds());
+    DocumentModel* doc = window.document();
+    doc->setImage(image, "bench");
+    const Stopwatch overlays;
+    fillOverlays(*doc, 0);
+    std::printf("overlays (truth, strokes, prediction) filled in %.1f s\n", overlays.seconds());
+    QApplication::processEvents();
+
+    // 1. The renderer alone, one slice per axis at a time, walking through the volume.
+    const char* axisNames[3] = {"XY", "XZ", "YZ"};
+    for (int v = 0; v < 3; ++v) {
+        SliceView* view = window.sliceView(v);
+        std::vector<double> ms;
+        for (int i = 0; i < steps; ++i) {
+            Index3 c = doc->cursor();
+            const std::int64_t offset = n / 4 + i;
+            c = v == 0   ? Index3{offset, c.y, c.x}
+                : v == 1 ? Index3{c.z, offset, c.x}
+                         : Index3{c.z, c.y, offset};
+            doc->setCursor(c);
+            view->sliceImage(); // renders the slice the cursor now shows
+            ms.push_back(view->renderMilliseconds());
+        }
+        const Stats s = summarise(ms);
+        std::printf("render %s slice (%lld x %lld, 1 organelle, 3 overlays): mean %.1f ms, "
+                    "worst %.1f ms\n",
+                    axisNames[v], (long long)n, (long long)n, s.mean, s.worst);
+    }
+
+    // 2. A slice step as the user makes it (Page Down in the XY view): the three slice
+    //    views and the 3D view's planes drawn again, on screen.
+    window.sliceView(0)->setFocus();
+    std::vector<double> stepMs;
+    QElapsedTimer clock;
+    for (int i = 0; i < steps; ++i) {
+        clock.start();
+        window.sliceView(0)->stepSlice(1);
+        for (int v = 0; v < 3; ++v)
+            window.sliceView(v)->repaint();
+        window.threeDView()->repaint();
+        if (window.threeDView()->hasGL())
+            window.threeDView()->grabScene(); // waits until the GL frame is drawn
+        stepMs.push_back(clock.nsecsElapsed() / 1e6);
+    }
+    const Stats s = summarise(stepMs);
+    std::printf("slice step to all views redrawn (3 slice views%s): mean %.1f ms (%.0f steps/s), "
+                "worst %.1f ms\n",
+                window.threeDView()->hasGL() ? " + 3D view" : ", no GL", s.mean, 1000.0 / s.mean,
+                s.worst);
+    std::printf("peak memory %.2f GiB\n", double(peakResidentBytes()) / (1ull << 30));
+    return 0;
+}
