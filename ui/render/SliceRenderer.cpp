@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <thread>
 #include <vector>
 
 namespace cisterna::ui {
@@ -31,6 +32,17 @@ template <class T> Plane<T> planeOf(const Volume& v, const SliceGeometry& g, std
     }
 }
 
+// Rows of XZ and YZ slices touch a new cache line per voxel: asking for the voxel a
+// few columns ahead keeps several of those reads in flight instead of one.
+// The address may lie past the slice: a prefetch never faults, and integer
+// arithmetic keeps the pointer itself in bounds.
+template <class T> inline void prefetchAhead(const Plane<T>& p, const T* rowStart, std::int64_t c) {
+    constexpr std::int64_t ahead = 24;
+    const auto address = reinterpret_cast<std::uintptr_t>(rowStart) +
+                         std::uintptr_t((c + ahead) * p.columnStride * std::int64_t(sizeof(T)));
+    __builtin_prefetch(reinterpret_cast<const void*>(address));
+}
+
 // Grey values of one row into ARGB pixels.
 template <class T>
 void greyRow(const Plane<T>& p, std::int64_t row, std::int64_t columns, const double low,
@@ -43,9 +55,14 @@ void greyRow(const Plane<T>& p, std::int64_t row, std::int64_t columns, const do
             const int g = std::isfinite(v) ? int(std::clamp((v - low) * scale, 0.0, 255.0)) : 0;
             out[c] = qRgb(g, g, g);
         }
-    } else {
+    } else if (cs == 1) {
         for (std::int64_t c = 0; c < columns; ++c)
+            out[c] = lut[std::size_t(in[c])];
+    } else {
+        for (std::int64_t c = 0; c < columns; ++c) {
+            prefetchAhead(p, in, c);
             out[c] = lut[std::size_t(in[c * cs])];
+        }
     }
 }
 
@@ -75,6 +92,22 @@ inline bool onEdge(const Plane<std::uint8_t>& p, std::int64_t c, std::int64_t r,
     return !inside(c - 1, r) || !inside(c + 1, r) || !inside(c, r - 1) || !inside(c, r + 1);
 }
 
+// Rows are independent, so bands of them go to all cores. An XZ or YZ slice of a
+// large volume reads one cache line per voxel and layer: it waits on memory, and
+// more threads keep more reads in flight.
+template <class F> void forRowBands(std::int64_t rows, const F& band) {
+    const auto cores = std::int64_t(std::max(1u, std::thread::hardware_concurrency()));
+    const std::int64_t bands =
+        std::clamp<std::int64_t>(rows / 64, 1, std::min<std::int64_t>(cores, 16));
+    std::vector<std::thread> helpers;
+    const auto begin = [&](std::int64_t b) { return rows * b / bands; };
+    for (std::int64_t b = 1; b < bands; ++b)
+        helpers.emplace_back([&band, first = begin(b), last = begin(b + 1)] { band(first, last); });
+    band(begin(0), begin(1));
+    for (std::thread& t : helpers)
+        t.join();
+}
+
 } // namespace
 
 QImage renderSlice(const Volume& image, const SliceRenderRequest& r) {
@@ -86,6 +119,13 @@ QImage renderSlice(const Volume& image, const SliceRenderRequest& r) {
     const double width = r.windowWidth > 0 ? r.windowWidth : 1;
     const double low = r.windowLevel - width / 2;
     const double scale = 255.0 / width;
+    // Worker threads write rows through these pointers: QImage::scanLine() may
+    // detach, which is not thread-safe.
+    uchar* const bits = out.bits();
+    const qsizetype stride = out.bytesPerLine();
+    const auto lineOf = [bits, stride](std::int64_t row) {
+        return reinterpret_cast<QRgb*>(bits + row * stride);
+    };
 
     dispatchDataType(image.dataType(), [&](auto tag) {
         using T = decltype(tag);
@@ -98,9 +138,10 @@ QImage renderSlice(const Volume& image, const SliceRenderRequest& r) {
             }
         }
         const Plane<T> plane = planeOf<T>(image, g, r.slice);
-        for (std::int64_t row = 0; row < rows; ++row)
-            greyRow(plane, row, columns, low, scale, lut,
-                    reinterpret_cast<QRgb*>(out.scanLine(int(row))));
+        forRowBands(rows, [&](std::int64_t first, std::int64_t last) {
+            for (std::int64_t row = first; row < last; ++row)
+                greyRow(plane, row, columns, low, scale, lut, lineOf(row));
+        });
     });
 
     std::vector<OverlayPlanes> overlays;
@@ -134,39 +175,53 @@ QImage renderSlice(const Volume& image, const SliceRenderRequest& r) {
         const int alpha = int(std::clamp(p.overlay->opacity, 0.0, 1.0) * 256);
         const int strokeAlpha = std::max(alpha, 217); // strokes must stay visible
         const QColor strokeColour = colour.lighter(130);
-        for (std::int64_t row = 0; row < rows; ++row) {
-            auto* line = reinterpret_cast<QRgb*>(out.scanLine(int(row)));
-            for (std::int64_t c = 0; c < columns; ++c) {
-                QRgb px = line[c];
-                // The post-processed segmentation replaces the raw thresholded map.
-                if (p.hasSegmentation) {
-                    if (p.segmentation.base[c * p.segmentation.columnStride +
-                                            row * p.segmentation.rowStride]) {
-                        px = onEdge(p.segmentation, c, row, columns, rows, 0)
-                                 ? blend(px, colour, 256)
-                                 : blend(px, colour, alpha / 2);
+        forRowBands(rows, [&](std::int64_t first, std::int64_t last) {
+            for (std::int64_t row = first; row < last; ++row) {
+                QRgb* line = lineOf(row);
+                const bool strided = g.axis != ViewAxis::XY;
+                for (std::int64_t c = 0; c < columns; ++c) {
+                    if (strided) {
+                        if (p.hasSegmentation)
+                            prefetchAhead(p.segmentation, p.segmentation.row(row), c);
+                        if (p.hasPrediction)
+                            prefetchAhead(p.prediction, p.prediction.row(row), c);
+                        if (p.hasTruth)
+                            prefetchAhead(p.truth, p.truth.row(row), c);
+                        if (p.hasStrokes)
+                            prefetchAhead(p.strokes, p.strokes.row(row), c);
                     }
-                } else if (p.hasPrediction) {
-                    if (int(p.prediction.base[c * p.prediction.columnStride +
-                                              row * p.prediction.rowStride]) > p.cut) {
-                        px = onEdge(p.prediction, c, row, columns, rows, p.cut)
-                                 ? blend(px, colour, 256)
-                                 : blend(px, colour, alpha / 2);
+                    QRgb px = line[c];
+                    // The post-processed segmentation replaces the raw thresholded map.
+                    if (p.hasSegmentation) {
+                        if (p.segmentation.base[c * p.segmentation.columnStride +
+                                                row * p.segmentation.rowStride]) {
+                            px = onEdge(p.segmentation, c, row, columns, rows, 0)
+                                     ? blend(px, colour, 256)
+                                     : blend(px, colour, alpha / 2);
+                        }
+                    } else if (p.hasPrediction) {
+                        if (int(p.prediction.base[c * p.prediction.columnStride +
+                                                  row * p.prediction.rowStride]) > p.cut) {
+                            px = onEdge(p.prediction, c, row, columns, rows, p.cut)
+                                     ? blend(px, colour, 256)
+                                     : blend(px, colour, alpha / 2);
+                        }
                     }
+                    if (p.hasTruth &&
+                        p.truth.base[c * p.truth.columnStride + row * p.truth.rowStride])
+                        px = blend(px, colour, alpha);
+                    if (p.hasStrokes) {
+                        const std::uint8_t s =
+                            p.strokes.base[c * p.strokes.columnStride + row * p.strokes.rowStride];
+                        if (s == 1)
+                            px = blend(px, strokeColour, strokeAlpha);
+                        else if (s == 2)
+                            px = blend(px, r.backgroundStroke, strokeAlpha);
+                    }
+                    line[c] = px;
                 }
-                if (p.hasTruth && p.truth.base[c * p.truth.columnStride + row * p.truth.rowStride])
-                    px = blend(px, colour, alpha);
-                if (p.hasStrokes) {
-                    const std::uint8_t s =
-                        p.strokes.base[c * p.strokes.columnStride + row * p.strokes.rowStride];
-                    if (s == 1)
-                        px = blend(px, strokeColour, strokeAlpha);
-                    else if (s == 2)
-                        px = blend(px, r.backgroundStroke, strokeAlpha);
-                }
-                line[c] = px;
             }
-        }
+        });
     }
     return out;
 }
