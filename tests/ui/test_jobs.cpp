@@ -238,6 +238,55 @@ TEST_CASE("the Train dialog sets the training patch and shows the sizes it gives
     CHECK(fineTune.findChild<QSpinBox*>("patch")->isHidden());
 }
 
+TEST_CASE("training holds out the end slab that holds the most labels", "[ui][jobs][learning]") {
+    if (!learningAvailable()) {
+        WARN("built without LibTorch: nothing to train");
+        return;
+    }
+    TrainSettings settings;
+    settings.baseFeatures = 4;
+    settings.levels = 1;
+    const Vec3d voxel{8, 8, 8};
+    Volume labels = Volume::allocate(DataType::UInt8, {64, 80, 96}, VolumeRole::Label);
+    auto l = labels.view<std::uint8_t>();
+    // Nothing labelled: no slab tells anything.
+    CHECK_FALSE(validationSlab(settings, labels, voxel).has_value());
+
+    // Objects near x = 0 and a few in the middle: the slab at the start of x, a
+    // quarter of x deep, holds most of them.
+    for (std::int64_t z = 10; z < 50; ++z)
+        for (std::int64_t y = 10; y < 70; ++y) {
+            l(z, y, 3) = 1;
+            l(z, y, 20) = 1;
+            if (y < 20)
+                l(z, y, 50) = 1;
+        }
+    auto slab = validationSlab(settings, labels, voxel);
+    REQUIRE(slab);
+    CHECK(slab->begin == Index3{0, 0, 0});
+    CHECK(slab->size == Shape3{64, 80, 24});
+
+    // All labels inside that slab: it would leave nothing to train on. The next best
+    // is the start of z, 18 slices deep (the smallest network input, more than a
+    // quarter of z): 8 of the objects' 40 slices, more than the 10 of 60 rows at
+    // either end of y or the 2 slices at the end of z.
+    for (std::int64_t z = 10; z < 50; ++z)
+        for (std::int64_t y = 10; y < 20; ++y)
+            l(z, y, 50) = 0;
+    slab = validationSlab(settings, labels, voxel);
+    REQUIRE(slab);
+    CHECK(slab->begin == Index3{0, 0, 0});
+    CHECK(slab->size == Shape3{18, 80, 96});
+
+    // Labels in one corner only, inside every slab that covers it: each of those
+    // would hold them all, the others none.
+    for (std::int64_t z = 0; z < 64; ++z)
+        for (std::int64_t y = 0; y < 80; ++y)
+            for (std::int64_t x = 0; x < 96; ++x)
+                l(z, y, x) = z < 5 && y < 5 && x < 5;
+    CHECK_FALSE(validationSlab(settings, labels, voxel).has_value());
+}
+
 TEST_CASE("closing with running jobs asks first", "[ui][jobs]") {
     auto window = std::make_unique<MainWindow>();
     ScriptedPrompts* prompts = scriptPrompts(*window);

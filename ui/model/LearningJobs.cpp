@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
 #include <sstream>
 
 namespace cisterna::ui {
@@ -40,35 +41,62 @@ UNetConfig networkFor(const TrainSettings& s, const Vec3d& voxelSize) {
     return c;
 }
 
-// A slab at the end of the longest axis for validation, when the rest still holds
-// a network input.
-std::optional<Box3> validationSlab(const UNetConfig& network, const Shape3& shape) {
+// A slab at one end of one axis for validation, a quarter of that axis deep (at
+// least one network input), leaving a network input to train on. Of the six, the
+// one holding the most labelled voxels while some stay outside to train on: a slab
+// without any gives an F1 of 0 or none, which says nothing about the network.
+// Nullopt when none fits or none qualifies. One pass over the labels counts them per
+// plane of each axis.
+std::optional<Box3> slabWithMostLabels(const UNetConfig& network, const Volume& labels) {
+    const Shape3 shape = labels.shape();
     const std::int64_t extent[3] = {shape.z, shape.y, shape.x};
-    int axis = 0;
-    for (int a = 1; a < 3; ++a)
-        if (extent[a] > extent[axis])
-            axis = a;
-    const std::int64_t minInput = nextValidInputSize(network, axis, 1);
-    if (minInput < 0)
-        return std::nullopt;
-    const std::int64_t slab = std::max(minInput, extent[axis] / 4);
-    if (extent[axis] - slab < minInput)
-        return std::nullopt;
-    for (int a = 0; a < 3; ++a)
-        if (a != axis && extent[a] < nextValidInputSize(network, a, 1))
+    std::vector<std::int64_t> perPlane[3] = {std::vector<std::int64_t>(std::size_t(shape.z)),
+                                             std::vector<std::int64_t>(std::size_t(shape.y)),
+                                             std::vector<std::int64_t>(std::size_t(shape.x))};
+    dispatchDataType(labels.dataType(), [&](auto tag) {
+        const auto v = labels.view<decltype(tag)>();
+        for (std::int64_t z = 0; z < shape.z; ++z)
+            for (std::int64_t y = 0; y < shape.y; ++y)
+                for (std::int64_t x = 0; x < shape.x; ++x)
+                    if (v(z, y, x) != 0) {
+                        ++perPlane[0][std::size_t(z)];
+                        ++perPlane[1][std::size_t(y)];
+                        ++perPlane[2][std::size_t(x)];
+                    }
+    });
+    const std::int64_t total =
+        std::accumulate(perPlane[0].begin(), perPlane[0].end(), std::int64_t(0));
+    std::optional<Box3> best;
+    std::int64_t bestCount = 0;
+    for (int axis = 0; axis < 3; ++axis) {
+        const std::int64_t minInput = nextValidInputSize(network, axis, 1);
+        if (minInput < 0)
             return std::nullopt;
-    Box3 box{{0, 0, 0}, shape};
-    if (axis == 0) {
-        box.begin.z = shape.z - slab;
-        box.size.z = slab;
-    } else if (axis == 1) {
-        box.begin.y = shape.y - slab;
-        box.size.y = slab;
-    } else {
-        box.begin.x = shape.x - slab;
-        box.size.x = slab;
+        const std::int64_t slab = std::max(minInput, extent[axis] / 4);
+        if (extent[axis] - slab < minInput)
+            continue;
+        bool othersFit = true;
+        for (int a = 0; a < 3; ++a)
+            if (a != axis && extent[a] < nextValidInputSize(network, a, 1))
+                othersFit = false;
+        if (!othersFit)
+            continue;
+        for (const bool atEnd : {true, false}) {
+            const std::int64_t begin = atEnd ? extent[axis] - slab : 0;
+            const auto first = perPlane[axis].begin() + begin;
+            const std::int64_t count = std::accumulate(first, first + slab, std::int64_t(0));
+            if (count <= bestCount || count == total)
+                continue;
+            bestCount = count;
+            Box3 box{{0, 0, 0}, shape};
+            std::int64_t* begins[3] = {&box.begin.z, &box.begin.y, &box.begin.x};
+            std::int64_t* sizes[3] = {&box.size.z, &box.size.y, &box.size.x};
+            *begins[axis] = begin;
+            *sizes[axis] = slab;
+            best = box;
+        }
     }
-    return box;
+    return best;
 }
 
 // settings.patchSize per axis rounded up to an input the network takes, or down
@@ -88,6 +116,11 @@ Shape3 trainingPatchShape(const UNetConfig& network, std::int64_t patchSize, con
 }
 
 } // namespace
+
+std::optional<Box3> validationSlab(const TrainSettings& settings, const Volume& labels,
+                                   const Vec3d& voxelSize) {
+    return slabWithMostLabels(networkFor(settings, voxelSize), labels);
+}
 
 QString describeTrainingPatch(const TrainSettings& settings, const DocumentModel& document) {
     if (settings.patchSize <= 0)
@@ -126,16 +159,18 @@ Job* startTraining(JobManager& jobs, DocumentModel& document, int organelle,
     options.learningRate = settings.learningRate;
     options.seed = settings.seed;
     options.freezeEncoder = settings.freezeEncoder;
-    if (settings.validate) {
-        data.validationRegion = validationSlab(options.network, data.image.shape());
-        if (data.validationRegion)
-            options.validateEvery = std::max<std::int64_t>(1, settings.iterations / 10);
-    }
     QPointer<DocumentModel> doc(&document);
     const QString modelPath = settings.modelPath;
     const QString baseModel = settings.baseModel;
     const QString title = (baseModel.isEmpty() ? "Train: " : "Fine-tune: ") + o.name;
+    const bool validate = settings.validate;
     return jobs.start(title, "train", [=](JobContext& context) mutable -> JobFinish {
+        if (validate) {
+            context.report(0, "choosing a validation slab");
+            data.validationRegion = slabWithMostLabels(options.network, data.labels);
+            if (data.validationRegion)
+                options.validateEvery = std::max<std::int64_t>(1, options.iterations / 10);
+        }
         options.cancel = context.cancelToken();
         options.onProgress = [&context](const TrainingProgress& p) {
             const double nan = std::numeric_limits<double>::quiet_NaN();
@@ -168,6 +203,7 @@ Job* startTraining(JobManager& jobs, DocumentModel& document, int organelle,
         result.model.save(modelPath.toStdString());
         std::ostringstream m;
         m << result.iterations << " iterations on " << result.device;
+        m.precision(3);
         if (result.validationF1)
             m << ", validation F1 " << *result.validationF1;
         if (!warnings.empty())
@@ -327,6 +363,10 @@ namespace {
                           "post-processing are not available.");
 }
 } // namespace
+
+std::optional<Box3> validationSlab(const TrainSettings&, const Volume&, const Vec3d&) {
+    return std::nullopt;
+}
 
 QString describeTrainingPatch(const TrainSettings&, const DocumentModel&) {
     return "this Cisterna was built without LibTorch";

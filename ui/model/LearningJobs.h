@@ -28,6 +28,13 @@ struct TrainSettings {
     std::uint64_t seed = 1;
 };
 
+// The slab of `labels` a training with settings.validate holds out for the
+// validation F1: a quarter of one axis at one end, the one with the most labelled
+// voxels that still leaves some to train on; nullopt when none qualifies (then the
+// training runs without validation).
+std::optional<Box3> validationSlab(const TrainSettings& settings, const Volume& labels,
+                                   const Vec3d& voxelSize);
+
 // What settings.patchSize gives on this document's image, for the Train dialog: the
 // valid network input it is rounded to and that input's output ("input 36 x 36 x 36
 // (z, y, x) -> output 20 x 20 x 20"), the automatic choice when it is 0, or why no
