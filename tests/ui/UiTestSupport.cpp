@@ -69,7 +69,8 @@ void strokeOrganelle(ui::MainWindow& window, int organelle, std::uint8_t label,
     ui::DocumentModel* doc = window.document();
     const auto t = doc->referenceLabels().view<std::uint8_t>();
     doc->setActiveOrganelle(organelle);
-    window.tools()->setRadiusVoxels(0);
+    const double userRadius = window.tools()->radiusVoxels();
+    window.tools()->setRadiusVoxels(0); // one-voxel strokes: exactly where the test aims
     for (int v = 0; v < 3; ++v) {
         ui::SliceView* view = window.sliceView(v);
         const ui::SliceGeometry g = view->geometry();
@@ -132,6 +133,7 @@ void strokeOrganelle(ui::MainWindow& window, int organelle, std::uint8_t label,
         REQUIRE(strokes > 0);
     }
     window.tools()->setTool(ui::Tool::Navigate);
+    window.tools()->setRadiusVoxels(userRadius);
 }
 
 int colouredPixels(const QImage& image, const QRect& rect) {

@@ -81,16 +81,18 @@ TEST_CASE("screenshots of the main window on the phantom", "[gl][screenshot]") {
     // 3. Train on the mitochondria's labels, predict, post-process: prediction
     //    overlays, the loss plot in the jobs panel.
     if (learningAvailable()) {
+        // A small network on small patches: about half a minute on a CPU, enough for
+        // an overlay that follows the mitochondria.
         TrainSettings train;
-        train.iterations = 40;
+        train.iterations = 300;
         train.baseFeatures = 4;
         train.levels = 1;
         train.learningRate = 3e-3;
-        train.patchSize = 32; // small patches: seconds on a CPU
+        train.patchSize = 32;
         Job* training = window.startTraining(train, 0);
-        REQUIRE(waitForJob(training, 120000) == Job::State::Succeeded);
-        REQUIRE(training->lossSeries().size() == 40);
-        REQUIRE(window.jobsPanel()->chart()->lossPointCount() == 40);
+        REQUIRE(waitForJob(training, 300000) == Job::State::Succeeded);
+        REQUIRE(training->lossSeries().size() == 300);
+        REQUIRE(window.jobsPanel()->chart()->lossPointCount() == 300);
         REQUIRE(doc->organelle(0).modelPaths.size() == 1);
         Job* predict = window.startPrediction({}, 0);
         REQUIRE(waitForJob(predict, 120000) == Job::State::Succeeded);
