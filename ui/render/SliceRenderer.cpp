@@ -181,9 +181,9 @@ QImage renderSlice(const Volume& image, const SliceRenderRequest& r) {
                 const bool strided = g.axis != ViewAxis::XY;
                 for (std::int64_t c = 0; c < columns; ++c) {
                     if (strided) {
-                        if (p.hasSegmentation)
+                        if (p.hasSegmentation) // it replaces the prediction below
                             prefetchAhead(p.segmentation, p.segmentation.row(row), c);
-                        if (p.hasPrediction)
+                        else if (p.hasPrediction)
                             prefetchAhead(p.prediction, p.prediction.row(row), c);
                         if (p.hasTruth)
                             prefetchAhead(p.truth, p.truth.row(row), c);
