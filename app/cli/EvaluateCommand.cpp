@@ -11,6 +11,8 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <type_traits>
+#include <vector>
 
 namespace cisterna::cli {
 namespace {
@@ -25,6 +27,33 @@ std::string cell(double v) {
     char buffer[32];
     std::snprintf(buffer, sizeof buffer, "%.4f", v);
     return buffer;
+}
+
+// Distinct non-zero values of an integer volume (at most `enough`, then it stops).
+int distinctNonZeroValues(const Volume& v, int enough) {
+    std::vector<bool> seen(65536);
+    int count = 0;
+    bool done = false;
+    dispatchDataType(v.dataType(), [&](auto tag) {
+        using T = decltype(tag);
+        if constexpr (!std::is_same_v<T, float>) {
+            const auto view = v.view<T>();
+            const Shape3 s = v.shape();
+            for (std::int64_t z = 0; z < s.z && !done; ++z)
+                for (std::int64_t y = 0; y < s.y && !done; ++y)
+                    for (std::int64_t x = 0; x < s.x; ++x) {
+                        const T value = view(z, y, x);
+                        if (value != 0 && !seen[value]) {
+                            seen[value] = true;
+                            if (++count >= enough) {
+                                done = true;
+                                break;
+                            }
+                        }
+                    }
+        }
+    });
+    return count;
 }
 
 class EvaluateCommand final : public Command {
@@ -71,6 +100,13 @@ public:
             o.predictionThreshold = *predThreshold_;
         else if (pred.dataType() == DataType::Float32)
             o.predictionThreshold = 0.5;
+        else if (!predLabel_ && distinctNonZeroValues(pred, 3) >= 3)
+            // A uint8 probability map and a label volume look alike; counting every
+            // non-zero voxel of a map scores a very different (and poor) F1.
+            std::cerr << "warning: " << pred_
+                      << " holds several non-zero values, and every non-zero voxel counts as "
+                         "foreground: for a uint8 probability map pass --pred-threshold 127 "
+                         "(p > 0.5), for a label volume --pred-label N\n";
         if (!organelle_.empty())
             o.truthLabel = double(static_cast<int>(parseOrganelle(organelle_)));
         if (truthLabel_)

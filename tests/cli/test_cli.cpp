@@ -127,6 +127,18 @@ TEST_CASE("cli: phantom, convert across formats and evaluate", "[cli][phantom]")
     REQUIRE(scores["voxels"]["fp"] == 0);
     REQUIRE(scores["objects"]["matched"] == scores["objects"]["truth"]);
 
+    CHECK(!contains(r.err, "warning"));
+
+    // A map of many values scored without a threshold: the user is told how it was read.
+    r = runCli("evaluate --pred " + image + " --truth " + labels + " --organelle mito");
+    REQUIRE(r.exitCode == 0);
+    CHECK(contains(r.err, "every non-zero voxel counts as foreground"));
+    CHECK(contains(r.err, "--pred-threshold 127"));
+    r = runCli("evaluate --pred " + image + " --truth " + labels +
+               " --organelle mito --pred-threshold 127");
+    REQUIRE(r.exitCode == 0);
+    CHECK(!contains(r.err, "warning"));
+
     // Scoring the golgi mask against mitochondria gives no true positives.
     r = runCli("evaluate --pred " + dir.file("mask_golgi.tif") + " --truth " + labels +
                " --organelle mito --json " + json);
