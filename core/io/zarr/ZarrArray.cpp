@@ -298,7 +298,9 @@ Volume readArrayRegion(const fs::path& arrayDir, const ArrayMeta& meta, const Bo
                     chunked::swapBytes(buffer.data(), buffer.size() / elementSize, elementSize);
                 if (meta.float16) {
                     const std::size_t count = buffer.size() / elementSize;
-                    requireMemory(count * sizeof(float), "float32 chunk buffer");
+                    // Checked once: the buffer keeps its capacity from chunk to chunk.
+                    if (buffer.capacity() < count * sizeof(float))
+                        requireMemory(count * sizeof(float), "float32 chunk buffer");
                     buffer.resize(count * sizeof(float));
                     widenFromHalfInPlace(buffer.data(), count);
                 }
