@@ -144,7 +144,7 @@ CoarseCut coarseCut(const Volume& image, const Volume& strokes, const Energy& en
     const BlockCrossing<K> crossing;
     std::uint64_t maxPairSum = 0;
     for (std::uint32_t d = 0; d < std::uint32_t(K); ++d)
-        maxPairSum += std::uint64_t(energy.pairFromGain(energy.gain(0), d));
+        maxPairSum += std::uint64_t(energy.pairFromGain(energy.gain(0, d), d));
     const std::uint64_t maxRegional =
         std::uint64_t(energy.hardCapacity()) - maxPairSum; // >= max |regional| + 1
     std::uint64_t bound = std::uint64_t(f) * f * f * maxRegional;
@@ -154,7 +154,8 @@ CoarseCut coarseCut(const Volume& image, const Volume& strokes, const Energy& en
                 const int c = faceClass(lz, f) * 9 + faceClass(ly, f) * 3 + faceClass(lx, f);
                 for (std::uint32_t m = crossing.mask[std::size_t(c)]; m; m &= m - 1)
                     bound += std::uint64_t(
-                        energy.pairFromGain(energy.gain(0), std::uint32_t(__builtin_ctz(m))));
+                        energy.pairFromGain(energy.gain(0, std::uint32_t(__builtin_ctz(m))),
+                                            std::uint32_t(__builtin_ctz(m))));
             }
     const std::int64_t q =
         std::max<std::int64_t>(1, ceilDiv(std::int64_t(bound), std::int64_t(1) << 29));
@@ -202,7 +203,7 @@ CoarseCut coarseCut(const Volume& image, const Volume& strokes, const Energy& en
                     else if (stroke == kStrokeBackground)
                         cut.strokes[std::size_t(c)] |= 2;
                     else
-                        link[c] += terminal(img[v], kStrokeNone);
+                        link[c] += terminal(img[v], kStrokeNone, v);
                     const int cls = cz * 9 + cy * 3 + faceClass(x & (f - 1), f);
                     std::uint32_t m = crossing.mask[std::size_t(cls)];
                     if (!m)
@@ -374,7 +375,7 @@ void bandedCut(const Volume& image, const Volume& strokes, const Energy& energy,
                 ++bandVoxels;
                 const std::int64_t i = (p.z * s.y + p.y) * s.x + p.x;
                 const T a = img[i];
-                const Flow own = terminal(a, str[i]);
+                const Flow own = terminal(a, str[i], i);
                 Flow toObject = 0, toBackground = 0; // edges to fixed neighbours
                 const std::uint32_t inBand = topo.neighbourMask(v, 0);
                 for (std::uint32_t d = 0; d < std::uint32_t(K); ++d) {
@@ -438,7 +439,7 @@ void bandedCut(const Volume& image, const Volume& strokes, const Energy& energy,
                         const std::uint8_t l = coarseLabelAt(z, y, x);
                         out[row + x] = l;
                         objects += l;
-                        const Flow own = terminal(img[row + x], str[row + x]);
+                        const Flow own = terminal(img[row + x], str[row + x], row + x);
                         fixedCost += l ? std::max<Flow>(-own, 0) : std::max<Flow>(own, 0);
                     }
                 }

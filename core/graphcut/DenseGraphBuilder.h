@@ -12,26 +12,35 @@
 
 namespace cisterna::graphcut {
 
-// Net terminal capacity of every voxel value, for integer images; empty for float.
+// Net terminal capacity of a voxel from its intensity, stroke and linear index (the
+// index reads the probability map of the Learned and Prior models); through a table
+// of every value for integer images.
 class TerminalCapacities {
 public:
-    TerminalCapacities(const Energy& energy, DataType type) : energy_(energy) {
-        if (isIntegerType(type))
+    TerminalCapacities(const Energy& energy, DataType type)
+        : energy_(energy), map_(energy.probabilityMap()) {
+        if (map_)
+            table_ = energy.probabilityTable();
+        else if (isIntegerType(type))
             table_ = energy.regionalTable(type);
     }
-    template <class T> Capacity operator()(T intensity, std::uint8_t stroke) const {
+    template <class T>
+    Capacity operator()(T intensity, std::uint8_t stroke, std::int64_t index) const {
         if (stroke == kStrokeObject)
             return energy_.hardCapacity();
         if (stroke == kStrokeBackground)
             return -energy_.hardCapacity();
+        if (map_)
+            return table_.empty() ? 0 : table_[map_[index]];
         if constexpr (std::is_integral_v<T>)
             return table_[std::size_t(intensity)];
         else
-            return energy_.regionalCapacity(double(intensity));
+            return energy_.regionalCapacity(double(intensity), index);
     }
 
 private:
     const Energy& energy_;
+    const std::uint8_t* map_;
     std::vector<Capacity> table_;
 };
 
@@ -40,21 +49,26 @@ private:
 class PairCapacities {
 public:
     PairCapacities(const Energy& energy, DataType type) : energy_(energy) {
+        // Tables for the connectivity's directions only (uint16: 512 KiB each).
+        const std::uint32_t k = std::uint32_t(energy.connectivity());
         if (type == DataType::UInt8) {
-            const std::vector<double> gain = energy.gainTable(type);
             byte_.resize(26 * 256);
-            for (std::uint32_t d = 0; d < 26; ++d)
+            for (std::uint32_t d = 0; d < k; ++d) {
+                const std::vector<double> gain = energy.gainTable(type, d);
                 for (std::size_t delta = 0; delta < 256; ++delta)
                     byte_[d * 256 + delta] = energy.pairFromGain(gain[delta], d);
+            }
         } else if (type == DataType::UInt16) {
-            gain_ = energy.gainTable(type);
+            gain_.resize(26);
+            for (std::uint32_t d = 0; d < k; ++d)
+                gain_[d] = energy.gainTable(type, d);
         }
     }
     template <class T> Capacity operator()(T a, T b, std::uint32_t d) const {
         if constexpr (std::is_same_v<T, std::uint8_t>)
             return byte_[d * 256 + std::size_t(a > b ? a - b : b - a)];
         else if constexpr (std::is_same_v<T, std::uint16_t>)
-            return energy_.pairFromGain(gain_[std::size_t(a > b ? a - b : b - a)], d);
+            return energy_.pairFromGain(gain_[d][std::size_t(a > b ? a - b : b - a)], d);
         else
             return energy_.pairCapacity(double(a), double(b), d);
     }
@@ -62,7 +76,7 @@ public:
 private:
     const Energy& energy_;
     std::vector<Capacity> byte_;
-    std::vector<double> gain_;
+    std::vector<std::vector<double>> gain_;
 };
 
 // image and strokes must be contiguous and of the topology's shape.
@@ -92,7 +106,7 @@ void buildDenseGraph(GridGraph<DenseTopology, K>& g, const Volume& image, const 
             const T a = img[v];
             for (std::uint32_t d = 0; d < std::uint32_t(K); ++d)
                 r[d] = (mask >> d) & 1u ? pair(a, img[topo.neighbour(v, d)], d) : 0;
-            link[v] = terminal::encode(terminal(a, str[v]));
+            link[v] = terminal::encode(terminal(a, str[v], v));
             state[v] = b;
         };
         for (std::int64_t z = 0; z < s.z; ++z) {
@@ -112,7 +126,7 @@ void buildDenseGraph(GridGraph<DenseTopology, K>& g, const Volume& image, const 
                     Capacity* r = residual + std::size_t(v) * K;
                     for (std::uint32_t d = 0; d < std::uint32_t(K); ++d)
                         r[d] = pair(a, img[v + offset[d]], d);
-                    link[v] = terminal::encode(terminal(a, str[v]));
+                    link[v] = terminal::encode(terminal(a, str[v], v));
                     state[v] = 0;
                 }
                 border(z, y, s.x - 1, row + VertexId(s.x - 1));
@@ -152,7 +166,8 @@ updateDenseTerminals(GridGraph<DenseTopology, K>& g, const Volume& image, const 
         for (std::int64_t z = 0; z < s.z; ++z) {
             progress.report(from + (to - from) * double(z) / double(s.z), "updating strokes");
             for (std::int64_t i = z * plane; i < (z + 1) * plane; ++i) {
-                const Flow delta = Flow(newT(img[i], after[i])) - Flow(oldT(img[i], before[i]));
+                const Flow delta =
+                    Flow(newT(img[i], after[i], i)) - Flow(oldT(img[i], before[i], i));
                 changed += delta != 0;
                 if (listing && delta != 0) {
                     if (changedVoxels->size() < listLimit) {

@@ -81,7 +81,7 @@ public:
             const std::uint8_t* str = static_cast<const std::uint8_t*>(strokes.data());
             const graphcut::TerminalCapacities terminal(energy, image.dataType());
             return graphcut::cutEnergyFromFlow(
-                g_, [&](graphcut::VertexId v) { return terminal(img[v], str[v]); });
+                g_, [&](graphcut::VertexId v) { return terminal(img[v], str[v], v); });
         });
     }
 
@@ -125,7 +125,7 @@ const GraphCutResult& DynamicGraphCut::cut(const Volume& strokeInput, const Prog
     // Sigma belongs to the image: estimated once, then fixed for the session.
     EnergyParams energyParams = params_.energy;
     if (energy_)
-        energyParams.sigma = energy_->sigma();
+        energyParams.axisSigma = energy_->axisSigma();
     auto energy = std::make_unique<Energy>(
         refit_ || !energy_ ? Energy::fit(image_, strokeInput, energyParams) : *energy_);
     const double fitSeconds = t.seconds();

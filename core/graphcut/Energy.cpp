@@ -145,6 +145,10 @@ const char* toString(RegionalModel model) {
         return "histogram";
     case RegionalModel::GaussianMixture:
         return "gmm";
+    case RegionalModel::Learned:
+        return "learned";
+    case RegionalModel::Prior:
+        return "prior";
     case RegionalModel::None:
     default:
         return "none";
@@ -158,15 +162,29 @@ RegionalModel parseRegionalModel(const std::string& name) {
         return RegionalModel::GaussianMixture;
     if (name == "none")
         return RegionalModel::None;
-    throw InvalidArgument("unknown regional model '" + name + "' (histogram, gmm or none)");
+    if (name == "learned")
+        return RegionalModel::Learned;
+    if (name == "prior")
+        return RegionalModel::Prior;
+    throw InvalidArgument("unknown regional model '" + name +
+                          "' (histogram, gmm, learned, prior or none)");
 }
 
-double estimateSigma(const Volume& image) {
-    // Large volumes are sampled on every k-th slice pair: the mean is all we need.
+bool usesProbabilityMap(RegionalModel model) {
+    return model == RegionalModel::Learned || model == RegionalModel::Prior;
+}
+
+namespace {
+// Sums of squared neighbour differences and their counts per axis (z, y, x). Large
+// volumes are sampled on every k-th slice: means are all that is needed.
+struct DifferenceSums {
+    double sum[3] = {0, 0, 0};
+    std::int64_t count[3] = {0, 0, 0};
+};
+DifferenceSums neighbourDifferences(const Volume& image) {
     const Shape3 s = image.shape();
     const std::int64_t step = std::max<std::int64_t>(1, s.voxelCount() / (std::int64_t(1) << 24));
-    double sum = 0;
-    std::int64_t count = 0;
+    DifferenceSums d;
     dispatchDataType(image.dataType(), [&](auto tag) {
         using T = decltype(tag);
         const auto v = image.view<T>();
@@ -176,23 +194,42 @@ double estimateSigma(const Volume& image) {
                     const double c = double(v(z, y, x));
                     if (!finite(c))
                         continue;
-                    auto add = [&](double o) {
+                    auto add = [&](int axis, double o) {
                         if (finite(o)) {
-                            sum += (c - o) * (c - o);
-                            ++count;
+                            d.sum[axis] += (c - o) * (c - o);
+                            ++d.count[axis];
                         }
                     };
                     if (x + 1 < s.x)
-                        add(double(v(z, y, x + 1)));
+                        add(2, double(v(z, y, x + 1)));
                     if (y + 1 < s.y)
-                        add(double(v(z, y + 1, x)));
+                        add(1, double(v(z, y + 1, x)));
                     if (z + 1 < s.z)
-                        add(double(v(z + 1, y, x)));
+                        add(0, double(v(z + 1, y, x)));
                 }
     });
-    const double sigma = count > 0 ? std::sqrt(sum / double(count)) : 0;
-    // A constant volume has no contrast to scale by; any sigma gives the same cut.
+    return d;
+}
+// A constant volume has no contrast to scale by; any sigma gives the same cut.
+double validSigma(double sigma) {
     return sigma > 0 && finite(sigma) ? sigma : 1.0;
+}
+} // namespace
+
+double estimateSigma(const Volume& image) {
+    const DifferenceSums d = neighbourDifferences(image);
+    const std::int64_t count = d.count[0] + d.count[1] + d.count[2];
+    return validSigma(count > 0 ? std::sqrt((d.sum[0] + d.sum[1] + d.sum[2]) / double(count))
+                                : 0.0);
+}
+
+Vec3d estimateAxisSigma(const Volume& image) {
+    const DifferenceSums d = neighbourDifferences(image);
+    const double overall = estimateSigma(image);
+    double axis[3];
+    for (int a = 0; a < 3; ++a)
+        axis[a] = d.count[a] > 0 ? validSigma(std::sqrt(d.sum[a] / double(d.count[a]))) : overall;
+    return {axis[0], axis[1], axis[2]};
 }
 
 StrokeCounts checkStrokes(const Volume& image, const Volume& strokes) {
@@ -250,21 +287,48 @@ Energy Energy::fit(const Volume& image, const Volume& strokes, const EnergyParam
     if (params.mixtureComponents < 1 || params.mixtureComponents > 16)
         throw InvalidArgument("mixture components must be in 1..16, got " +
                               std::to_string(params.mixtureComponents));
+    if (params.lengthUnit && (!(*params.lengthUnit > 0) || !finite(*params.lengthUnit)))
+        throw InvalidArgument("the length unit must be a positive number of nm");
     checkStrokes(image, strokes);
+    const bool mapped = usesProbabilityMap(params.regionalModel);
+    if (mapped) {
+        const Volume& p = params.probability;
+        if (p.isNull())
+            throw InvalidArgument(std::string("the ") + toString(params.regionalModel) +
+                                  " regional term needs a probability map");
+        if (p.shape() != image.shape())
+            throw InvalidArgument("the probability map (" + toString(p.shape()) +
+                                  ") does not have the image's shape (" + toString(image.shape()) +
+                                  ")");
+        if (p.dataType() != DataType::UInt8)
+            throw InvalidArgument("the probability map must be uint8 (P x 255)");
+    }
 
     Energy e;
     e.params_ = params;
-    e.sigma_ = params.sigma ? *params.sigma : estimateSigma(image);
-    e.beta_ = 1.0 / (2.0 * e.sigma_ * e.sigma_);
+    e.params_.probability = Volume(); // held below, contiguous
+    if (params.sigma)
+        e.axisSigma_ = {*params.sigma, *params.sigma, *params.sigma};
+    else
+        e.axisSigma_ = params.axisSigma ? *params.axisSigma : estimateAxisSigma(image);
+    for (double s : {e.axisSigma_.z, e.axisSigma_.y, e.axisSigma_.x})
+        if (!(s > 0) || !finite(s))
+            throw InvalidArgument("sigma must be a positive number, got " + std::to_string(s));
+    e.sigma_ = std::min({e.axisSigma_.z, e.axisSigma_.y, e.axisSigma_.x});
+    e.params_.axisSigma = e.axisSigma_;
 
     const Vec3d size = image.voxelSize();
-    const double side = std::min({size.z, size.y, size.x});
+    const double side = params.lengthUnit ? *params.lengthUnit : std::min({size.z, size.y, size.x});
     std::array<double, 26> distance{};
     for (std::size_t d = 0; d < 26; ++d) {
         const graphcut::Offset3& o = graphcut::kDirections[d];
         distance[d] = std::sqrt(o.dz * size.z * o.dz * size.z + o.dy * size.y * o.dy * size.y +
                                 o.dx * size.x * o.dx * size.x) /
                       side;
+        const double s2 = std::abs(o.dz) * e.axisSigma_.z * e.axisSigma_.z +
+                          std::abs(o.dy) * e.axisSigma_.y * e.axisSigma_.y +
+                          std::abs(o.dx) * e.axisSigma_.x * e.axisSigma_.x;
+        e.beta_[d] = 1.0 / (2.0 * s2);
     }
 
     // Intensity bins over the image's range; integer images never get finer bins
@@ -279,7 +343,18 @@ Energy Energy::fit(const Volume& image, const Volume& strokes, const EnergyParam
     const double binWidth = e.binScale_ > 0 ? 1.0 / e.binScale_ : 1.0;
 
     std::vector<double> regional;
-    if (params.regionalModel != RegionalModel::None && params.regionalWeight > 0) {
+    if (mapped && params.regionalWeight > 0) {
+        // P(object) of each byte, from the bin's centre: log-odds never infinite.
+        e.probabilityVolume_ = params.probability.contiguous();
+        e.probability_ = static_cast<const std::uint8_t*>(e.probabilityVolume_.data());
+        regional.resize(256);
+        for (std::size_t b = 0; b < 256; ++b) {
+            const double p = (double(b) + 0.5) / 256.0;
+            regional[b] = params.regionalWeight *
+                          std::clamp(std::log(p / (1 - p)), -kMaxLogRatio, kMaxLogRatio);
+        }
+    } else if (!mapped && params.regionalModel != RegionalModel::None &&
+               params.regionalWeight > 0) {
         e.regionalByBin_.assign(bins, 0); // binOf() needs the bin count
         const auto hObject = strokeHistogram(image, strokes, kStrokeObject, e, bins);
         const auto hBackground = strokeHistogram(image, strokes, kStrokeBackground, e, bins);
@@ -321,6 +396,8 @@ Energy Energy::fit(const Volume& image, const Volume& strokes, const EnergyParam
 }
 
 std::size_t Energy::binOf(double intensity) const {
+    if (probability_)
+        return 0; // bins are probability bytes, read per voxel
     const std::size_t bins = regionalByBin_.size();
     if (bins <= 1 || !(intensity == intensity))
         return 0;
@@ -331,20 +408,22 @@ std::size_t Energy::binOf(double intensity) const {
 std::vector<Capacity> Energy::regionalTable(DataType type) const {
     if (!isIntegerType(type))
         throw InvalidArgument("regional tables exist only for integer images");
+    if (probability_)
+        return {};
     const std::size_t n = type == DataType::UInt8 ? 256 : 65536;
     std::vector<Capacity> table(n);
     for (std::size_t v = 0; v < n; ++v)
-        table[v] = regionalCapacity(double(v));
+        table[v] = regionalCapacity(double(v), 0);
     return table;
 }
 
-std::vector<double> Energy::gainTable(DataType type) const {
+std::vector<double> Energy::gainTable(DataType type, std::uint32_t d) const {
     if (!isIntegerType(type))
         throw InvalidArgument("gain tables exist only for integer images");
     const std::size_t n = type == DataType::UInt8 ? 256 : 65536;
     std::vector<double> table(n);
     for (std::size_t v = 0; v < n; ++v)
-        table[v] = gain(double(v));
+        table[v] = gain(double(v), d);
     return table;
 }
 
@@ -367,7 +446,8 @@ std::int64_t Energy::evaluate(const Volume& image, const Volume& strokes,
                     for (std::int64_t x = 0; x < s.x; ++x) {
                         const bool object = lab(z, y, x) != 0;
                         const double a = double(img(z, y, x));
-                        const Capacity t = terminalCapacity(a, str(z, y, x));
+                        const Capacity t =
+                            terminalCapacity(a, str(z, y, x), (z * s.y + y) * s.x + x);
                         energy += object ? std::max(-t, 0) : std::max(t, 0);
                         if (!object)
                             continue;

@@ -1,5 +1,6 @@
 #include "core/graphcut/GraphCut.h"
 
+#include "core/graphcut/AutoGraphCut.h"
 #include "core/graphcut/BandedGraphCut.h"
 #include "core/graphcut/DenseGraphBuilder.h"
 #include "core/graphcut/MaxFlow.h"
@@ -82,6 +83,8 @@ GraphCutResult graphCut(const Volume& image, const Volume& strokes, const GraphC
     GraphCutResult result = graphCut(image, strokes, energy, params, progress);
     result.stats.fitSeconds = fit;
     result.stats.totalSeconds += fit;
+    result.warning = collapseWarning(result.stats.objectVoxels, image.voxelCount(),
+                                     checkStrokes(image, strokes));
     return result;
 }
 

@@ -52,6 +52,9 @@ struct GraphCutStats {
 struct GraphCutResult {
     Volume labels; // uint8, 1 = object, 0 = background; the image's voxel size and origin
     GraphCutStats stats;
+    // Set when the result is (nearly) only the object strokes or (nearly) the whole
+    // volume: what happened and what to change (collapseWarning in AutoGraphCut.h).
+    std::string warning;
 };
 
 // Fits the energy to the strokes and cuts. Throws InvalidArgument for bad input

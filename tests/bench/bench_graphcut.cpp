@@ -155,7 +155,7 @@ template <class F> void forEachCapacity(const Problem& p, F&& f) {
                 for (int a = 0; a < 3; ++a)
                     if (inside[a])
                         caps[a] = pair(img[i], img[i + step[a]], std::uint32_t(2 * a));
-                f(i, step, caps, terminal(img[i], str[i]));
+                f(i, step, caps, terminal(img[i], str[i], i));
             }
 }
 

@@ -1,0 +1,459 @@
+#include "core/graphcut/AutoGraphCut.h"
+
+#include "core/metrics/ConnectedComponents.h"
+#include "core/util/Error.h"
+#include "core/util/Stopwatch.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <tuple>
+
+namespace cisterna {
+namespace {
+
+// A block-averaged copy of the image for the cross-validation cuts. Factors grow on
+// the axis whose coarse voxels are smallest, so thin sections are merged only once
+// in-plane pixels have caught up with them and coarse voxels stay near-isotropic.
+struct Coarse {
+    Shape3 shape;
+    std::int64_t f[3] = {1, 1, 1};    // z, y, x
+    Volume image;                     // float32
+    std::vector<std::int64_t> centre; // per coarse voxel: the fine voxel at its centre
+
+    std::int64_t indexOfFine(std::int64_t fine, const Shape3& s) const {
+        const std::int64_t x = fine % s.x, y = (fine / s.x) % s.y, z = fine / (s.x * s.y);
+        return ((z / f[0]) * shape.y + y / f[1]) * shape.x + x / f[2];
+    }
+};
+
+Coarse makeCoarse(const Volume& image, std::int64_t limit) {
+    Coarse c;
+    const Shape3 s = image.shape();
+    const Vec3d size = image.voxelSize();
+    const double side[3] = {size.z, size.y, size.x};
+    const std::int64_t extent[3] = {s.z, s.y, s.x};
+    auto count = [&] {
+        std::int64_t n = 1;
+        for (int a = 0; a < 3; ++a)
+            n *= (extent[a] + c.f[a] - 1) / c.f[a];
+        return n;
+    };
+    while (count() > limit) {
+        int best = -1;
+        for (int a = 2; a >= 0; --a) // x, then y, then z on ties
+            if (c.f[a] < extent[a] &&
+                (best < 0 || side[a] * double(c.f[a]) < side[best] * double(c.f[best]) - 1e-9))
+                best = a;
+        if (best < 0)
+            break;
+        ++c.f[best];
+    }
+    c.shape = {(s.z + c.f[0] - 1) / c.f[0], (s.y + c.f[1] - 1) / c.f[1],
+               (s.x + c.f[2] - 1) / c.f[2]};
+    c.image = Volume::allocate(DataType::Float32, c.shape, VolumeRole::Image, "coarse image");
+    c.image.setVoxelSize(
+        {size.z * double(c.f[0]), size.y * double(c.f[1]), size.x * double(c.f[2])});
+    std::vector<double> sum(std::size_t(c.shape.voxelCount()), 0.0);
+    std::vector<std::int32_t> n(sum.size(), 0);
+    dispatchDataType(image.dataType(), [&](auto tag) {
+        using T = decltype(tag);
+        const auto v = image.view<T>();
+        forEachRow(v, [&](std::int64_t z, std::int64_t y, const T* row) {
+            const std::int64_t base = ((z / c.f[0]) * c.shape.y + y / c.f[1]) * c.shape.x;
+            for (std::int64_t x = 0; x < s.x; ++x) {
+                const double value = double(row[x * v.strides().x]);
+                if (!std::isfinite(value))
+                    continue;
+                sum[std::size_t(base + x / c.f[2])] += value;
+                ++n[std::size_t(base + x / c.f[2])];
+            }
+        });
+    });
+    auto* out = static_cast<float*>(c.image.data());
+    c.centre.resize(sum.size());
+    for (std::int64_t z = 0; z < c.shape.z; ++z)
+        for (std::int64_t y = 0; y < c.shape.y; ++y)
+            for (std::int64_t x = 0; x < c.shape.x; ++x) {
+                const std::int64_t i = (z * c.shape.y + y) * c.shape.x + x;
+                out[i] = n[std::size_t(i)] ? float(sum[std::size_t(i)] / n[std::size_t(i)]) : 0.0f;
+                const std::int64_t fz = std::min(s.z - 1, z * c.f[0] + c.f[0] / 2);
+                const std::int64_t fy = std::min(s.y - 1, y * c.f[1] + c.f[1] / 2);
+                const std::int64_t fx = std::min(s.x - 1, x * c.f[2] + c.f[2] / 2);
+                c.centre[std::size_t(i)] = (fz * s.y + fy) * s.x + fx;
+            }
+    return c;
+}
+
+// Fold of every stroked voxel (-1 elsewhere): strokes are grouped by the plane they
+// lie on (the axis along which a connected piece of strokes is thinnest, and its
+// slice); planes go to folds in turn. With one plane, pieces of strokes go to folds
+// in turn from left to right.
+struct Folds {
+    std::vector<std::int8_t> ofVoxel;
+    int count = 0;
+    bool byPlane = false;
+};
+
+Folds assignFolds(const Volume& strokes, int maxFolds, bool allowPlanes) {
+    const Components comps = connectedComponents(strokes, Connectivity::Corners26);
+    const Shape3 s = strokes.shape();
+    struct Box {
+        std::int64_t lo[3] = {INT64_MAX, INT64_MAX, INT64_MAX}, hi[3] = {-1, -1, -1};
+        double sumX = 0;
+    };
+    std::vector<Box> boxes(comps.count + 1);
+    for (std::int64_t z = 0, i = 0; z < s.z; ++z)
+        for (std::int64_t y = 0; y < s.y; ++y)
+            for (std::int64_t x = 0; x < s.x; ++x, ++i) {
+                const std::uint32_t l = comps.labels[std::size_t(i)];
+                if (!l)
+                    continue;
+                Box& b = boxes[l];
+                const std::int64_t p[3] = {z, y, x};
+                for (int a = 0; a < 3; ++a) {
+                    b.lo[a] = std::min(b.lo[a], p[a]);
+                    b.hi[a] = std::max(b.hi[a], p[a]);
+                }
+                b.sumX += double(x);
+            }
+    std::map<std::pair<int, std::int64_t>, int> planes;
+    std::vector<std::pair<int, std::int64_t>> planeOf(comps.count + 1);
+    for (std::uint32_t l = 1; l <= comps.count; ++l) {
+        const Box& b = boxes[l];
+        int axis = 0;
+        for (int a = 1; a < 3; ++a)
+            if (b.hi[a] - b.lo[a] < b.hi[axis] - b.lo[axis])
+                axis = a;
+        planeOf[l] = {axis, b.lo[axis]};
+        planes[planeOf[l]] = 0;
+    }
+    Folds folds;
+    std::vector<int> foldOfComponent(comps.count + 1, -1);
+    if (allowPlanes && planes.size() >= 2) {
+        folds.byPlane = true;
+        int k = 0;
+        for (auto& p : planes)
+            p.second = k++ % maxFolds;
+        folds.count = std::min<int>(int(planes.size()), maxFolds);
+        for (std::uint32_t l = 1; l <= comps.count; ++l)
+            foldOfComponent[l] = planes[planeOf[l]];
+    } else {
+        std::vector<std::pair<double, std::uint32_t>> order;
+        for (std::uint32_t l = 1; l <= comps.count; ++l)
+            order.push_back({boxes[l].sumX / double(comps.sizes[l]), l});
+        std::sort(order.begin(), order.end());
+        for (std::size_t j = 0; j < order.size(); ++j)
+            foldOfComponent[order[j].second] = int(j % std::size_t(maxFolds));
+        folds.count = std::min<int>(int(order.size()), maxFolds);
+    }
+    folds.ofVoxel.assign(comps.labels.size(), -1);
+    for (std::size_t i = 0; i < comps.labels.size(); ++i)
+        if (comps.labels[i])
+            folds.ofVoxel[i] = std::int8_t(foldOfComponent[comps.labels[i]]);
+    return folds;
+}
+
+struct Tally {
+    double object = 0, objectHit = 0, background = 0, backgroundHit = 0;
+    double score() const {
+        return 0.5 * (object > 0 ? objectHit / object : 0) +
+               0.5 * (background > 0 ? backgroundHit / background : 0);
+    }
+};
+
+struct Candidate {
+    RegionalModel model;
+    double weight;
+};
+
+std::string percent(double v) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%.1f%%", 100.0 * v);
+    return b;
+}
+
+} // namespace
+
+std::string EnergyChoice::summary() const {
+    char line[320];
+    const char* term = model == RegionalModel::Learned           ? "learned term"
+                       : model == RegionalModel::Prior           ? "prediction prior"
+                       : model == RegionalModel::None            ? "strokes only"
+                       : model == RegionalModel::GaussianMixture ? "grey-value mixture"
+                                                                 : "grey-value histogram";
+    std::snprintf(line, sizeof line, "%s, regional weight %.3g, lambda %.3g", term, regionalWeight,
+                  lambda);
+    std::string s = line;
+    if (automatic && score >= 0) {
+        std::snprintf(line, sizeof line,
+                      " (chosen from %zu settings by %d-fold cross-validation on the strokes: "
+                      "%s of held-out stroke voxels right)",
+                      candidates.size(), folds, percent(score).c_str());
+        s += line;
+    } else if (!note.empty()) {
+        s += " (" + note + ")";
+    }
+    return s;
+}
+
+std::string collapseWarning(std::int64_t objectVoxels, std::int64_t voxels,
+                            const StrokeCounts& strokes) {
+    const std::int64_t free = voxels - strokes.object - strokes.background;
+    if (free <= 0)
+        return {};
+    const std::int64_t grown = objectVoxels - strokes.object;
+    if (double(grown) <= 0.02 * double(std::max<std::int64_t>(strokes.object, 1)) ||
+        double(grown) < 1e-4 * double(free))
+        return "The object region is only the object strokes: the cut did not spread from "
+               "them. Add object strokes on other planes, raise the regional weight or lower "
+               "lambda.";
+    if (double(grown) >= 0.97 * double(free))
+        return "The object region fills nearly the whole volume: the cut leaked past the "
+               "objects. Add background strokes where it leaked, lower the regional weight or "
+               "raise lambda.";
+    return {};
+}
+
+AutoGraphCutResult autoGraphCut(const Volume& input, const Volume& strokeInput,
+                                const AutoGraphCutParams& params, const Progress& progress) {
+    const Stopwatch start;
+    const StrokeCounts counts = checkStrokes(input, strokeInput);
+    const Volume image = input.contiguous();
+    const Volume strokes = strokeInput.contiguous();
+    const bool prior = !params.prior.isNull();
+    if (prior && params.prior.shape() != image.shape())
+        throw InvalidArgument("the prediction (" + toString(params.prior.shape()) +
+                              ") does not have the image's shape (" + toString(image.shape()) +
+                              ")");
+    AutoGraphCutResult result;
+    EnergyChoice& choice = result.choice;
+    EnergyParams energy = params.cut.energy;
+    if (prior) {
+        energy.regionalModel = RegionalModel::Prior;
+        energy.probability = params.prior;
+    }
+
+    // Candidates: the models to try and the weights to try them with.
+    const AutoTuneOptions& tune = params.tune;
+    std::vector<RegionalModel> models;
+    if (prior || params.fixedModel)
+        models = {energy.regionalModel};
+    else {
+        if (tune.learned)
+            models.push_back(RegionalModel::Learned);
+        if (tune.histogram)
+            models.push_back(RegionalModel::Histogram);
+    }
+    const std::vector<double> weights =
+        params.fixedWeight ? std::vector<double>{energy.regionalWeight} : tune.weights;
+    std::vector<Candidate> candidates;
+    for (RegionalModel m : models)
+        for (double w : weights)
+            candidates.push_back({m, w});
+    const bool wantLearned = std::any_of(
+        models.begin(), models.end(), [](RegionalModel m) { return m == RegionalModel::Learned; });
+
+    // The learned term's features, once for every fold and the final cut.
+    FeatureStack features;
+    StrokeSamples samples;
+    if (wantLearned) {
+        Stopwatch t;
+        features = computeVoxelFeatures(image, tune.classifier.features, progress, 0.0, 0.3);
+        samples = sampleStrokes(features, strokes, tune.classifier.samplesPerClass);
+        choice.featureSeconds = t.seconds();
+    }
+
+    const double side = std::min({image.voxelSize().z, image.voxelSize().y, image.voxelSize().x});
+    if (!energy.lengthUnit)
+        energy.lengthUnit = side;
+    const bool tuning = tune.enabled && candidates.size() > 1;
+    if (tuning) {
+        Stopwatch t;
+        progress.report(0.3, "choosing the weights from the strokes");
+        const Coarse coarse = makeCoarse(image, tune.coarseVoxelLimit);
+        const Vec3d coarseSigma = estimateAxisSigma(coarse.image);
+        const auto* str = static_cast<const std::uint8_t*>(strokes.data());
+        const std::int64_t n = image.voxelCount();
+        std::vector<Tally> tallies;
+        int usedFolds = 0;
+        double totalObject = 0, totalBackground = 0;
+        // Folds by plane first; when holding out planes leaves no evidence of a class
+        // (objects stroked on one plane only), stroke by stroke.
+        for (const bool planesFirst : {true, false}) {
+            const Folds folds = assignFolds(strokes, std::max(2, tune.maxFolds), planesFirst);
+            tallies.assign(candidates.size(), Tally());
+            usedFolds = 0;
+            for (int k = 0; k < folds.count; ++k) {
+                // The other folds' strokes, coarse; the held-out ones as voxel counts.
+                Volume train = Volume::allocate(DataType::UInt8, coarse.shape, VolumeRole::Label,
+                                                "coarse strokes");
+                auto* ts = static_cast<std::uint8_t*>(train.data());
+                std::vector<std::uint8_t> seen(std::size_t(coarse.shape.voxelCount()), 0);
+                std::vector<float> heldObject(seen.size(), 0), heldBackground(seen.size(), 0);
+                bool trainObject = false, trainBackground = false;
+                for (std::int64_t i = 0; i < n; ++i) {
+                    if (str[i] == kStrokeNone)
+                        continue;
+                    const std::size_t c = std::size_t(coarse.indexOfFine(i, image.shape()));
+                    if (folds.ofVoxel[std::size_t(i)] == k) {
+                        (str[i] == kStrokeObject ? heldObject : heldBackground)[c] += 1;
+                        continue;
+                    }
+                    seen[c] |= str[i] == kStrokeObject ? 1 : 2;
+                    trainObject |= str[i] == kStrokeObject;
+                    trainBackground |= str[i] == kStrokeBackground;
+                }
+                if (!trainObject || !trainBackground)
+                    continue; // this fold cannot be held out: the rest lacks a class
+                for (std::size_t c = 0; c < seen.size(); ++c)
+                    ts[c] = seen[c] == 1 ? kStrokeObject : seen[c] == 2 ? kStrokeBackground : 0;
+                double heldO = 0, heldB = 0;
+                for (std::size_t c = 0; c < seen.size(); ++c)
+                    if (!seen[c]) {
+                        heldO += heldObject[c];
+                        heldB += heldBackground[c];
+                    }
+                if (heldO + heldB == 0)
+                    continue;
+                ++usedFolds;
+
+                Volume coarseProbability;
+                if (wantLearned) {
+                    TrainingSamples foldSamples;
+                    foldSamples.featureCount = samples.samples.featureCount;
+                    for (std::size_t r = 0; r < samples.voxels.size(); ++r)
+                        if (folds.ofVoxel[std::size_t(samples.voxels[r])] != k)
+                            foldSamples.add(
+                                &samples.samples
+                                     .features[r * std::size_t(foldSamples.featureCount)],
+                                samples.samples.labels[r] != 0);
+                    const RandomForest forest =
+                        RandomForest::train(foldSamples, tune.classifier.forest);
+                    coarseProbability = Volume::allocate(DataType::UInt8, coarse.shape,
+                                                         VolumeRole::Image, "coarse probability");
+                    auto* p = static_cast<std::uint8_t*>(coarseProbability.data());
+                    for (std::size_t c = 0; c < coarse.centre.size(); ++c)
+                        p[c] = std::uint8_t(std::lround(
+                            255.0f * forest.probability(features.voxel(coarse.centre[c]))));
+                }
+                for (std::size_t j = 0; j < candidates.size(); ++j) {
+                    progress.report(0.3 + 0.3 *
+                                              (double(k) + double(j) / double(candidates.size())) /
+                                              double(folds.count),
+                                    "choosing the weights from the strokes");
+                    EnergyParams e = energy;
+                    e.regionalModel = candidates[j].model;
+                    e.regionalWeight = candidates[j].weight;
+                    e.sigma.reset();
+                    e.axisSigma = coarseSigma;
+                    if (candidates[j].model == RegionalModel::Learned)
+                        e.probability = coarseProbability;
+                    else if (candidates[j].model == RegionalModel::Prior)
+                        e.probability = Volume(); // set below
+                    if (candidates[j].model == RegionalModel::Prior) {
+                        Volume p = Volume::allocate(DataType::UInt8, coarse.shape,
+                                                    VolumeRole::Image, "coarse prior");
+                        const Volume full = params.prior.contiguous();
+                        const auto* src = static_cast<const std::uint8_t*>(full.data());
+                        auto* dst = static_cast<std::uint8_t*>(p.data());
+                        for (std::size_t c = 0; c < coarse.centre.size(); ++c)
+                            dst[c] = src[coarse.centre[c]];
+                        e.probability = p;
+                    }
+                    const Energy fitted = Energy::fit(coarse.image, train, e);
+                    const GraphCutResult cut = exactGraphCut(coarse.image, train, fitted);
+                    const auto* lab = static_cast<const std::uint8_t*>(cut.labels.data());
+                    Tally& tally = tallies[j];
+                    for (std::size_t c = 0; c < seen.size(); ++c) {
+                        if (seen[c])
+                            continue;
+                        tally.object += heldObject[c];
+                        tally.background += heldBackground[c];
+                        if (lab[c])
+                            tally.objectHit += heldObject[c];
+                        else
+                            tally.backgroundHit += heldBackground[c];
+                    }
+                }
+            }
+            totalObject = totalBackground = 0;
+            for (const Tally& tl : tallies) {
+                totalObject = std::max(totalObject, tl.object);
+                totalBackground = std::max(totalBackground, tl.background);
+            }
+            if (totalObject > 0 && totalBackground > 0)
+                break;
+        }
+        if (usedFolds >= 1 && totalObject > 0 && totalBackground > 0) {
+            std::size_t best = 0;
+            for (std::size_t j = 0; j < candidates.size(); ++j) {
+                CandidateScore cs;
+                cs.model = candidates[j].model;
+                cs.regionalWeight = candidates[j].weight;
+                cs.score = tallies[j].score();
+                cs.objectRecall =
+                    tallies[j].object > 0 ? tallies[j].objectHit / tallies[j].object : 0;
+                cs.backgroundRecall = tallies[j].background > 0
+                                          ? tallies[j].backgroundHit / tallies[j].background
+                                          : 0;
+                choice.candidates.push_back(cs);
+                // Candidates come in order of preference: a later one must be clearly
+                // better (half a percent) to win over an earlier near-tie.
+                if (cs.score > choice.candidates[best].score + 0.005)
+                    best = j;
+            }
+            choice.automatic = true;
+            choice.folds = usedFolds;
+            choice.score = choice.candidates[best].score;
+            energy.regionalModel = candidates[best].model;
+            energy.regionalWeight = candidates[best].weight;
+        } else {
+            choice.note = "too few strokes to cross-validate: paint both classes on at least "
+                          "two planes; defaults used";
+        }
+        choice.tuneSeconds = t.seconds();
+    } else if (!tune.enabled) {
+        choice.note = "set by hand";
+    }
+    if (!choice.automatic && !params.fixedModel && !prior)
+        energy.regionalModel = models.empty() ? energy.regionalModel : models.front();
+    if (!choice.automatic && !params.fixedWeight && tune.enabled && !weights.empty())
+        energy.regionalWeight = weights[weights.size() / 2];
+
+    if (energy.regionalModel == RegionalModel::Learned) {
+        Stopwatch t;
+        progress.report(0.6, "training the voxel classifier");
+        const RandomForest forest = RandomForest::train(samples.samples, tune.classifier.forest);
+        result.probability = predictProbability(features, forest, progress, 0.6, 0.7);
+        if (image.hasVoxelSize())
+            result.probability.setVoxelSize(image.voxelSize());
+        result.probability.setOrigin(image.origin());
+        choice.classifierAccuracy = forest.outOfBagAccuracy();
+        choice.classifierSeconds = t.seconds();
+        energy.probability = result.probability;
+    }
+    // The features are not needed by the cut: free them before it allocates.
+    features = FeatureStack();
+    samples = StrokeSamples();
+
+    const Progress cutProgress(
+        [&](double f, const std::string& m) { progress.report(0.7 + 0.3 * f, m); });
+    GraphCutParams cutParams = params.cut;
+    cutParams.energy = energy;
+    const Energy fitted = Energy::fit(image, strokes, energy);
+    result.cut = graphCut(image, strokes, fitted, cutParams, cutProgress);
+    result.cut.stats.fitSeconds =
+        choice.featureSeconds + choice.tuneSeconds + choice.classifierSeconds;
+    result.cut.stats.totalSeconds = start.seconds();
+    choice.model = energy.regionalModel;
+    choice.lambda = energy.lambda;
+    choice.regionalWeight = energy.regionalWeight;
+    choice.axisSigma = fitted.axisSigma();
+    choice.connectivity = energy.connectivity;
+    result.cut.warning = collapseWarning(result.cut.stats.objectVoxels, image.voxelCount(), counts);
+    return result;
+}
+
+} // namespace cisterna

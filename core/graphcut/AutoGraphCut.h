@@ -1,0 +1,84 @@
+#pragma once
+// The graph cut as a user runs it: weights chosen from the user's own strokes, a
+// learned data term, and a plain-words warning when the result is useless.
+//
+// Choice by cross-validation on the strokes: the strokes are split into folds by the
+// plane they were painted on (or, on a single plane, stroke by stroke); for each fold
+// and each candidate energy (regional model x regional weight) the volume is cut at a
+// coarse scale (about coarseVoxelLimit voxels) from the other folds' strokes, and the
+// candidate is scored by how well the held-out strokes are obeyed (balanced accuracy:
+// object and background voxels count alike). The learned term's forest is retrained
+// per fold without the held-out strokes, so it is judged on strokes it has not seen.
+// Only the ratio of the regional weight to lambda changes a cut, so lambda stays at
+// its value and the weight is searched. The energy's length unit is the full
+// resolution's smallest voxel side at every scale, so a weight means the same
+// physical trade-off on the coarse copy as in the final cut (Energy.h).
+#include "core/graphcut/GraphCut.h"
+#include "core/graphcut/StrokeClassifier.h"
+
+#include <string>
+#include <vector>
+
+namespace cisterna {
+
+struct AutoTuneOptions {
+    bool enabled = true;
+    bool learned = true;   // consider the learned term
+    bool histogram = true; // consider the intensity histogram term
+    std::vector<double> weights = {0.03, 0.1, 0.3, 1.0};
+    int maxFolds = 3;
+    std::int64_t coarseVoxelLimit = 250000;
+    StrokeClassifierOptions classifier;
+};
+
+struct CandidateScore {
+    RegionalModel model = RegionalModel::Histogram;
+    double regionalWeight = 0;
+    double score = 0; // balanced accuracy on the held-out strokes
+    double objectRecall = 0, backgroundRecall = 0;
+};
+
+// The energy a cut used and how it was chosen; shown in the job's result and kept in
+// the project so that the user can see and override it.
+struct EnergyChoice {
+    bool automatic = false;
+    RegionalModel model = RegionalModel::Histogram;
+    double lambda = 1, regionalWeight = 0;
+    Vec3d axisSigma{1, 1, 1};
+    int connectivity = 6;
+    int folds = 0;
+    double score = -1; // held-out balanced accuracy of the chosen energy (-1: not scored)
+    std::vector<CandidateScore> candidates;
+    std::string note;               // why no choice was made, when it was not
+    double classifierAccuracy = -1; // out-of-bag, when the learned term was trained
+    double featureSeconds = 0, tuneSeconds = 0, classifierSeconds = 0;
+    std::string summary() const; // one line: "learned term, weight 0.3 (chosen from 8 ...)"
+};
+
+struct AutoGraphCutParams {
+    GraphCutParams cut; // energy: lambda, connectivity, and the weight/model when fixed
+    AutoTuneOptions tune;
+    bool fixedWeight = false; // the user set the regional weight: only the model is chosen
+    bool fixedModel = false;  // the user set the regional model: only the weight is chosen
+    // A U-Net's P(object) (uint8, P x 255, the image's shape): the regional term of a
+    // Refine cut. The model is then Prior and only the weight is chosen.
+    Volume prior;
+};
+
+struct AutoGraphCutResult {
+    GraphCutResult cut;
+    EnergyChoice choice;
+    Volume probability; // the learned term's P(object) x 255, when it was computed
+};
+
+// Throws like graphCut(); Cancelled through `progress` at any stage.
+AutoGraphCutResult autoGraphCut(const Volume& image, const Volume& strokes,
+                                const AutoGraphCutParams& params, const Progress& progress = {});
+
+// The warning of item "never silently useless": the object region is (nearly) only
+// the object strokes, or (nearly) everything but the background strokes. Empty when
+// the result looks like a segmentation.
+std::string collapseWarning(std::int64_t objectVoxels, std::int64_t voxels,
+                            const StrokeCounts& strokes);
+
+} // namespace cisterna

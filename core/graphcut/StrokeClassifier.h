@@ -1,0 +1,50 @@
+#pragma once
+// The learned data term of the graph cut: a random forest trained on the features
+// (VoxelFeatures.h) of the stroked voxels, giving P(object) for every voxel. Like
+// ilastik's pixel classification, but its output is the cut's regional term, not
+// the segmentation: the cut adds the boundary term and the strokes' hard
+// constraints, which a classifier alone lacks.
+#include "core/graphcut/RandomForest.h"
+#include "core/graphcut/VoxelFeatures.h"
+#include "core/util/Progress.h"
+#include "core/volume/Volume.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace cisterna {
+
+struct StrokeClassifierOptions {
+    VoxelFeatureOptions features;
+    RandomForestOptions forest;
+    // Stroked voxels used per class, evenly spread over the strokes: neighbouring
+    // voxels of one stroke add little, and training time grows with the samples.
+    std::size_t samplesPerClass = 12000;
+};
+
+// Samples of the stroked voxels, each with its linear voxel index.
+struct StrokeSamples {
+    TrainingSamples samples;
+    std::vector<std::int64_t> voxels;
+};
+// At most `perClass` voxels of each class, evenly spread over the stroked voxels.
+StrokeSamples sampleStrokes(const FeatureStack& features, const Volume& strokes,
+                            std::size_t perClass);
+
+// P(object) x 255 of every voxel (uint8 volume of the features' shape), on all cores.
+Volume predictProbability(const FeatureStack& features, const RandomForest& forest,
+                          const Progress& progress = {}, double from = 0, double to = 1);
+
+// The whole learned term: features, samples, forest, probability map.
+struct LearnedTerm {
+    Volume probability; // uint8, P x 255, the image's voxel size and origin
+    double outOfBagAccuracy = 0;
+    int featureCount = 0;
+    std::size_t samples = 0;
+    double featureSeconds = 0, trainSeconds = 0, predictSeconds = 0;
+};
+LearnedTerm learnFromStrokes(const Volume& image, const Volume& strokes,
+                             const StrokeClassifierOptions& options = {},
+                             const Progress& progress = {}, double from = 0, double to = 1);
+
+} // namespace cisterna
