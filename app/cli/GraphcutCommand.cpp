@@ -1,5 +1,6 @@
 #include "Command.h"
 
+#include "core/graphcut/AutoGraphCut.h"
 #include "core/graphcut/GraphCut.h"
 #include "core/graphcut/Strokes.h"
 #include "core/io/VolumeIO.h"
@@ -12,6 +13,28 @@
 
 namespace cisterna::cli {
 namespace {
+
+// A probability map as P x 255 bytes: uint8 maps are taken as they are, float maps
+// (0..1) are scaled; anything else is refused.
+Volume probabilityMap(const Volume& map, const Shape3& shape, const std::string& path) {
+    if (map.shape() != shape)
+        throw InvalidArgument(path + ": the prediction's shape " + toString(map.shape()) +
+                              " is not the image's " + toString(shape));
+    if (map.dataType() == DataType::UInt8)
+        return map;
+    if (map.dataType() != DataType::Float32)
+        throw InvalidArgument(path + ": a prediction must be uint8 (P x 255) or float32 (0..1)");
+    Volume out = Volume::allocate(DataType::UInt8, shape, VolumeRole::Image, "prediction prior");
+    const auto src = map.view<float>();
+    auto dst = out.view<std::uint8_t>();
+    forEachRow(src, [&](std::int64_t z, std::int64_t y, const float* row) {
+        for (std::int64_t x = 0; x < shape.x; ++x) {
+            const float p = row[x * src.strides().x];
+            dst(z, y, x) = std::uint8_t(p >= 1.0f ? 255 : p > 0.0f ? std::lround(p * 255.0f) : 0);
+        }
+    });
+    return out;
+}
 
 class GraphcutCommand final : public Command {
 public:
@@ -29,18 +52,27 @@ public:
             ->required();
         subcommand->add_option("--lambda", params_.energy.lambda, "Weight of the boundary term")
             ->capture_default_str();
+        subcommand->add_flag("--no-auto", noAuto_,
+                             "Do not choose the regional model and weight by cross-validation "
+                             "on the strokes (then: histogram, weight 0.02 unless given)");
+        subcommand->add_option("--prior", prior_,
+                               "A prediction's probability map (uint8 P x 255 or float 0..1) as "
+                               "the regional term: a Refine cut that corrects the network");
+        subcommand->add_option("--save-probability", saveProbability_,
+                               "Write the learned term's P(object) x 255 here (when it is used)");
         subcommand->add_option("--sigma", sigma_,
                                "Intensity scale of the boundary term (default: estimated from "
                                "the image)");
         subcommand->add_option("--connectivity", params_.energy.connectivity, "6, 18 or 26")
             ->check(CLI::IsMember({6, 18, 26}))
             ->capture_default_str();
-        subcommand
-            ->add_option("--regional-weight", params_.energy.regionalWeight,
-                         "Weight of the intensity model of the strokes (0: strokes only)")
-            ->capture_default_str();
-        subcommand->add_option("--regional-model", model_, "histogram, gmm or none")
-            ->capture_default_str();
+        weightOption_ = subcommand->add_option(
+            "--regional-weight", params_.energy.regionalWeight,
+            "Weight of the regional term (0: strokes only; default: chosen from the strokes)");
+        modelOption_ = subcommand->add_option(
+            "--regional-model", model_,
+            "learned, histogram, gmm or none (default: learned or histogram, chosen from the "
+            "strokes)");
         subcommand->add_flag("--banded", banded_,
                              "Coarse-to-fine banded cut (default: only beyond 512^3 voxels)");
         subcommand->add_flag("--exact", exact_, "Exact full-resolution cut, whatever the size");
@@ -60,10 +92,18 @@ public:
             throw InvalidArgument("--banded and --exact exclude each other");
         params_.band = banded_ ? BandMode::Always : exact_ ? BandMode::Never : BandMode::Auto;
         params_.energy.regionalModel = parseRegionalModel(model_);
+        if (params_.energy.regionalModel == RegionalModel::Prior && prior_.empty())
+            throw InvalidArgument("--regional-model prior needs --prior");
         if (sigma_)
             params_.energy.sigma = *sigma_;
         const Volume image = readVolume(image_);
         const Volume strokes = loadStrokeVolume(strokes_, image.shape());
+        AutoGraphCutParams autoParams;
+        autoParams.tune.enabled = !noAuto_;
+        autoParams.fixedWeight = weightOption_->count() > 0 || noAuto_;
+        autoParams.fixedModel = modelOption_->count() > 0 || noAuto_;
+        if (!prior_.empty())
+            autoParams.prior = probabilityMap(readVolume(prior_), image.shape(), prior_);
         int lastPercent = -1;
         const Progress progress([&](double fraction, const std::string& message) {
             const int percent = int(fraction * 100);
@@ -81,9 +121,15 @@ public:
             }
         };
         GraphCutResult r;
+        EnergyChoice choice;
         {
             const EndLine end{lastPercent};
-            r = graphCut(image, strokes, params_, progress);
+            autoParams.cut = params_;
+            AutoGraphCutResult a = autoGraphCut(image, strokes, autoParams, progress);
+            r = std::move(a.cut);
+            choice = std::move(a.choice);
+            if (!saveProbability_.empty() && !a.probability.isNull())
+                writeVolume(saveProbability_, a.probability);
         }
         writeVolume(out_, r.labels);
         const GraphCutStats& s = r.stats;
@@ -96,11 +142,26 @@ public:
                       (long long)s.objectVoxels, (long long)s.voxels,
                       100.0 * double(s.objectVoxels) / double(s.voxels));
         std::cout << line;
+        std::cout << "energy: " << choice.summary() << "\n";
+        for (const CandidateScore& c : choice.candidates) {
+            std::snprintf(line, sizeof line,
+                          "  candidate %-9s weight %-6.3g held-out %.3f (object %.3f, "
+                          "background %.3f)\n",
+                          toString(c.model), c.regionalWeight, c.score, c.objectRecall,
+                          c.backgroundRecall);
+            std::cout << line;
+        }
+        if (choice.classifierAccuracy >= 0) {
+            std::snprintf(line, sizeof line, "voxel classifier: out-of-bag accuracy %.3f\n",
+                          choice.classifierAccuracy);
+            std::cout << line;
+        }
         std::snprintf(line, sizeof line,
-                      "sigma %.4g, lambda %.4g, regional weight %.4g (%s), "
-                      "%d-connectivity\n",
-                      s.sigma, params_.energy.lambda, params_.energy.regionalWeight,
-                      toString(params_.energy.regionalModel), s.connectivity);
+                      "sigma z %.4g, y %.4g, x %.4g, %d-connectivity; choice %.2f s (features "
+                      "%.2f, cross-validation %.2f, classifier %.2f)\n",
+                      choice.axisSigma.z, choice.axisSigma.y, choice.axisSigma.x, s.connectivity,
+                      s.fitSeconds, choice.featureSeconds, choice.tuneSeconds,
+                      choice.classifierSeconds);
         std::cout << line;
         if (s.banded) {
             std::snprintf(line, sizeof line,
@@ -116,6 +177,8 @@ public:
                       (long long)s.graphVoxels, humanBytesOf(s.solverBytes).c_str(), s.totalSeconds,
                       s.fitSeconds, s.buildSeconds, s.flowSeconds);
         std::cout << line;
+        if (!r.warning.empty())
+            std::cerr << "warning: " << r.warning << "\n";
     }
 
 private:
@@ -123,7 +186,10 @@ private:
     std::string image_, strokes_, out_;
     std::optional<double> sigma_;
     std::string model_ = "histogram";
-    bool banded_ = false, exact_ = false, quiet_ = false;
+    std::string prior_, saveProbability_;
+    CLI::Option* weightOption_ = nullptr;
+    CLI::Option* modelOption_ = nullptr;
+    bool noAuto_ = false, banded_ = false, exact_ = false, quiet_ = false;
 };
 
 } // namespace
