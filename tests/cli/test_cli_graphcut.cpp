@@ -123,3 +123,53 @@ TEST_CASE("cli: graphcut and strokes report bad input", "[cli][graphcut]") {
     REQUIRE(both.exitCode == 1);
     REQUIRE(contains(both.err, "exclude each other"));
 }
+
+TEST_CASE("cli: graphcut chooses its energy from the strokes and refines a prediction",
+          "[cli][graphcut]") {
+    ScratchDir dir("cli-graphcut-auto");
+    const std::string image = dir.file("phantom.tif"), truth = dir.file("phantom_labels.tif");
+    REQUIRE(runCli("phantom --out " + image + " --size 128").exitCode == 0);
+    const std::string list = dir.file("strokes.json");
+    REQUIRE(runCli("strokes --from-truth " + truth +
+                   " --organelle mito --planes z:16,y:64,x:64 --seed 3 --out " + list)
+                .exitCode == 0);
+    const Volume mito = organelleMask(readVolume(truth), Organelle::Mitochondrion);
+    EvaluationOptions o;
+    o.countObjects = false;
+
+    // The learned term, its weight chosen by cross-validation.
+    const std::string cut = dir.file("cut.tif"), probability = dir.file("p.tif");
+    const CliResult automatic =
+        runCli("graphcut --quiet --image " + image + " --strokes " + list + " --out " + cut +
+               " --regional-model learned" + " --save-probability " + probability);
+    INFO(automatic.out << automatic.err);
+    REQUIRE(automatic.exitCode == 0);
+    REQUIRE(contains(automatic.out, "energy: learned term"));
+    REQUIRE(contains(automatic.out, "cross-validation on the strokes"));
+    REQUIRE(contains(automatic.out, "candidate learned"));
+    REQUIRE(contains(automatic.out, "out-of-bag accuracy"));
+    REQUIRE(evaluateSegmentation(readVolume(cut), mito, o).voxels.f1() > 0.7);
+    const Volume p = readVolume(probability);
+    REQUIRE(p.shape() == mito.shape());
+
+    // Refine: the classifier's map as a prior, weight fixed, no choice.
+    const std::string refined = dir.file("refined.tif");
+    const CliResult refine =
+        runCli("graphcut --quiet --no-auto --regional-weight 0.3 --image " + image + " --strokes " +
+               list + " --prior " + probability + " --out " + refined);
+    INFO(refine.out << refine.err);
+    REQUIRE(refine.exitCode == 0);
+    REQUIRE(contains(refine.out, "energy: prediction prior, regional weight 0.3"));
+    REQUIRE(evaluateSegmentation(readVolume(refined), mito, o).voxels.f1() > 0.7);
+
+    const CliResult wrongShape =
+        runCli("graphcut --quiet --image " + image + " --strokes " + list + " --prior " +
+               dir.file("small.tif") + " --out " + dir.file("x.tif"));
+    REQUIRE(wrongShape.exitCode == 1);
+    REQUIRE(runCli("phantom --out " + dir.file("small.tif") + " --size 32").exitCode == 0);
+    const CliResult mismatch =
+        runCli("graphcut --quiet --image " + image + " --strokes " + list + " --prior " +
+               dir.file("small.tif") + " --out " + dir.file("x.tif"));
+    REQUIRE(mismatch.exitCode == 1);
+    REQUIRE(contains(mismatch.err, "is not the image's"));
+}
