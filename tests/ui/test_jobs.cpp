@@ -115,7 +115,15 @@ TEST_CASE("a graph-cut job on the phantom completes and the overlay changes", "[
     doc->undoStack()->redo();
     REQUIRE_FALSE(doc->layer(0, Layer::Truth).isNull());
 
-    // More strokes, cut again: the re-cut session is reused.
+    // The automatic cut says which energy it chose, and the organelle keeps it.
+    INFO(cut->message().toStdString());
+    REQUIRE(cut->message().contains("regional weight"));
+    REQUIRE_FALSE(doc->organelle(0).graphCutChoice.isEmpty());
+
+    // An energy set by hand: more strokes, cut again, and the re-cut session is reused.
+    window.graphCutSettings().automatic = false;
+    Job* manual = window.startGraphCut();
+    REQUIRE(waitForJob(manual) == Job::State::Succeeded);
     REQUIRE(window.graphCutSessions().hasSession(doc->organelle(0).uid));
     window.tools()->setTool(Tool::BackgroundBrush);
     dragStroke(xy, {xy->positionOfVoxel(1, 1), xy->positionOfVoxel(1, 6)});

@@ -149,6 +149,11 @@ void DocumentModel::setPredictionSource(int index, const QString& source) {
     touch();
 }
 
+void DocumentModel::setGraphCutChoice(int index, const QString& choice) {
+    organelles_.at(std::size_t(index)).graphCutChoice = choice;
+    touch();
+}
+
 void DocumentModel::setActiveOrganelle(int index) {
     if (index < -1 || index >= organelleCount() || index == active_)
         return;

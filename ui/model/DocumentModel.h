@@ -59,6 +59,7 @@ public:
     void setOrganelleThreshold(int index, double threshold);
     void setOrganelleModels(int index, const QStringList& modelPaths);
     void setPredictionSource(int index, const QString& source);
+    void setGraphCutChoice(int index, const QString& choice);
     int activeOrganelle() const { return active_; } // -1 when there is none
     void setActiveOrganelle(int index);
 

@@ -2,6 +2,7 @@
 
 #include "ui/model/LabelEdits.h"
 
+#include "core/graphcut/AutoGraphCut.h"
 #include "core/graphcut/DynamicGraphCut.h"
 #include "core/graphcut/GraphCut.h"
 #include "core/util/Error.h"
@@ -52,6 +53,48 @@ void GraphCutSessions::clear() {
     entries_.clear();
 }
 
+namespace {
+
+Job* startAutomaticGraphCut(JobManager& jobs, DocumentModel& document, int organelle,
+                            const GraphCutSettings& settings) {
+    const Organelle& o = document.organelle(organelle);
+    const int uid = o.uid;
+    AutoGraphCutParams params;
+    params.cut.energy = settings.energy;
+    params.tune.enabled = settings.automatic;
+    params.fixedModel = !settings.automatic;
+    params.fixedWeight = !settings.automatic;
+    if (settings.refineWithPrediction)
+        params.prior = o.layer(Layer::Prediction).clone(); // a snapshot, like the strokes
+    const Volume image = document.image();
+    const Volume strokes = o.layer(Layer::Strokes).clone();
+    QPointer<DocumentModel> doc(&document);
+    const QString name = o.name;
+    const bool refine = settings.refineWithPrediction;
+    return jobs.start(
+        (refine ? "Refine cut: " : "Graph cut: ") + name, "graphcut",
+        [doc, uid, image, strokes, params, name, refine](JobContext& context) -> JobFinish {
+            context.report(0, "choosing the energy from the strokes");
+            AutoGraphCutResult result = autoGraphCut(image, strokes, params, context.progress());
+            std::string text = summary(result.cut.stats) + "; " + result.choice.summary();
+            if (!result.cut.warning.empty())
+                text += ". " + result.cut.warning;
+            context.setProgress(1, text);
+            Volume labels = std::move(result.cut.labels);
+            const QString choice = QString::fromStdString(result.choice.summary());
+            return [doc, uid, labels, name, choice, refine] {
+                if (!doc || doc->indexOfUid(uid) < 0)
+                    return;
+                doc->setGraphCutChoice(doc->indexOfUid(uid), choice);
+                doc->undoStack()->push(
+                    new ReplaceLayerCommand(doc, uid, Layer::Truth, labels,
+                                            (refine ? "Refine cut of " : "Graph cut of ") + name));
+            };
+        });
+}
+
+} // namespace
+
 Job* startGraphCut(JobManager& jobs, DocumentModel& document, int organelle,
                    const GraphCutSettings& settings, GraphCutSessions* sessions) {
     const Organelle& o = document.organelle(organelle);
@@ -67,6 +110,18 @@ Job* startGraphCut(JobManager& jobs, DocumentModel& document, int organelle,
     Volume strokes = o.layer(Layer::Strokes).clone();
     GraphCutParams params;
     params.energy = settings.energy;
+    if (settings.refineWithPrediction && o.layer(Layer::Prediction).isNull())
+        throw InvalidArgument("Refine needs a prediction of " + o.name.toStdString() +
+                              ": predict it first.");
+    // The automatic cut, the learned term and Refine fit a new energy to every set of
+    // strokes, so they start from scratch; the grey-value cut set by hand re-cuts
+    // from the previous flow.
+    if (settings.automatic || settings.refineWithPrediction ||
+        settings.energy.regionalModel == RegionalModel::Learned) {
+        if (sessions)
+            sessions->entries_.erase(uid); // the next hand-set re-cut starts afresh
+        return startAutomaticGraphCut(jobs, document, organelle, settings);
+    }
 
     std::shared_ptr<DynamicGraphCut> session;
     if (sessions && image.voxelCount() <= params.exactVoxelLimit) {

@@ -22,7 +22,13 @@ class DynamicGraphCut;
 namespace cisterna::ui {
 
 struct GraphCutSettings {
-    EnergyParams energy; // lambda, regional weight, connectivity
+    EnergyParams energy; // lambda, regional weight, model, connectivity
+    // Choose the data term (learned or grey-value histogram) and its weight by
+    // cross-validation on the strokes (core's autoGraphCut); off: energy as set.
+    bool automatic = true;
+    // Refine: the organelle's prediction (a U-Net's probabilities) is the regional
+    // term, so correction strokes fix the network's mistakes.
+    bool refineWithPrediction = false;
     // Re-cuts keep the intensity model fitted to the first cut's strokes by default:
     // then only the edited voxels' links change and a re-cut takes a fraction of a
     // cut from scratch (about 1/6 at 256^3). Re-fitting changes every voxel's link and

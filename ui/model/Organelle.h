@@ -35,6 +35,7 @@ struct Organelle {
     std::array<Volume, kLayerCount> layers;
     QStringList modelPaths;   // model files trained or chosen for it, newest last
     QString predictionSource; // which model or file the prediction came from
+    QString graphCutChoice;   // the energy the last graph cut used and how it was chosen
 
     const Volume& layer(Layer l) const { return layers[std::size_t(l)]; }
     Volume& layer(Layer l) { return layers[std::size_t(l)]; }

@@ -68,6 +68,7 @@ json toJson(const ProjectData& d) {
             models.push_back(str(m));
         jo["models"] = models;
         jo["predictionSource"] = str(o.predictionSource);
+        jo["graphCutChoice"] = str(o.graphCutChoice);
         organelles.push_back(jo);
     }
     j["organelles"] = organelles;
@@ -165,6 +166,8 @@ ProjectData fromJson(const json& j, const std::string& where) {
             if (m.is_string())
                 o.modelPaths.push_back(QString::fromStdString(m.get<std::string>()));
         o.predictionSource = text(jo, "predictionSource", where);
+        if (jo.contains("graphCutChoice"))
+            o.graphCutChoice = text(jo, "graphCutChoice", where);
         d.organelles.push_back(std::move(o));
     }
     d.activeOrganelle = int(number(j, "activeOrganelle", where));

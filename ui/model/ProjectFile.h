@@ -38,6 +38,7 @@ struct ProjectOrganelle {
     std::array<Volume, kLayerCount> layers; // null where the organelle has none
     QStringList modelPaths;
     QString predictionSource;
+    QString graphCutChoice; // absent in projects saved before it existed
 };
 
 struct ProjectData {

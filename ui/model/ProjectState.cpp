@@ -51,6 +51,7 @@ ProjectData captureProject(const DocumentModel& document, const ToolState& tools
         p.layers = o.layers;
         p.modelPaths = o.modelPaths;
         p.predictionSource = o.predictionSource;
+        p.graphCutChoice = o.graphCutChoice;
         d.organelles.push_back(std::move(p));
     }
     d.activeOrganelle = document.activeOrganelle();
@@ -98,6 +99,7 @@ void applyProject(ProjectData data, Volume image, const QString& imagePath, Docu
         document.setOrganelleThreshold(index, o.threshold);
         document.setOrganelleModels(index, o.modelPaths);
         document.setPredictionSource(index, o.predictionSource);
+        document.setGraphCutChoice(index, o.graphCutChoice);
         for (int l = 0; l < kLayerCount; ++l)
             if (!o.layers[std::size_t(l)].isNull())
                 document.setLayer(index, Layer(l), o.layers[std::size_t(l)]);

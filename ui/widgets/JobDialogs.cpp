@@ -289,6 +289,17 @@ ExportSource ExportDialog::source() const {
 GraphCutDialog::GraphCutDialog(const GraphCutSettings& current, QWidget* parent) : QDialog(parent) {
     setWindowTitle("Graph-cut settings");
     auto* form = formWithButtons(this);
+    automatic_ = new QCheckBox("Choose the data term and its weight from the strokes", this);
+    automatic_->setChecked(current.automatic);
+    automatic_->setToolTip("Cross-validation on the strokes picks the learned voxel classifier "
+                           "or the grey-value histogram, and the regional weight; off: the "
+                           "values below");
+    addRow(form, "Automatic", automatic_);
+    model_ = new QComboBox(this);
+    model_->addItem("Grey-value histogram", int(RegionalModel::Histogram));
+    model_->addItem("Learned voxel classifier", int(RegionalModel::Learned));
+    model_->setCurrentIndex(current.energy.regionalModel == RegionalModel::Learned ? 1 : 0);
+    addRow(form, "Data term", model_);
     lambda_ = new QDoubleSpinBox(this);
     lambda_->setRange(0, 1000);
     lambda_->setDecimals(3);
@@ -314,6 +325,18 @@ GraphCutDialog::GraphCutDialog(const GraphCutSettings& current, QWidget* parent)
     refit_->setToolTip("Off: re-cuts after new strokes reuse the first cut's model and take a "
                        "fraction of the time; on: every cut learns from all strokes (slower)");
     addRow(form, "Re-cuts", refit_);
+    refine_ = new QCheckBox("Refine: use the prediction as the data term", this);
+    refine_->setChecked(current.refineWithPrediction);
+    refine_->setToolTip("Correction strokes fix the network's mistakes; the corrected loose "
+                        "labels can go straight to Fine-tune");
+    addRow(form, "Prediction", refine_);
+    const auto update = [this] {
+        model_->setEnabled(!automatic_->isChecked() && !refine_->isChecked());
+        regional_->setEnabled(!automatic_->isChecked());
+    };
+    connect(automatic_, &QCheckBox::toggled, this, update);
+    connect(refine_, &QCheckBox::toggled, this, update);
+    update();
 }
 
 GraphCutSettings GraphCutDialog::settings() const {
@@ -322,6 +345,9 @@ GraphCutSettings GraphCutDialog::settings() const {
     s.energy.regionalWeight = regional_->value();
     s.energy.connectivity = connectivity_->currentData().toInt();
     s.refitRegionalModel = refit_->isChecked();
+    s.automatic = automatic_->isChecked();
+    s.refineWithPrediction = refine_->isChecked();
+    s.energy.regionalModel = RegionalModel(model_->currentData().toInt());
     return s;
 }
 

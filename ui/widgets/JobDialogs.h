@@ -98,10 +98,13 @@ public:
     GraphCutSettings settings() const;
 
 private:
+    QCheckBox* automatic_;
+    QComboBox* model_;
     QDoubleSpinBox* lambda_;
     QDoubleSpinBox* regional_;
     QComboBox* connectivity_;
     QCheckBox* refit_;
+    QCheckBox* refine_;
 };
 
 class VoxelSizeDialog : public QDialog {

@@ -95,6 +95,15 @@ void MainWindow::buildMenus() {
     QMenu* segment = menuBar()->addMenu("&Segment");
     segment->addAction("&Graph cut", QKeySequence("Ctrl+G"), this,
                        [this] { guarded("Graph cut", [this] { startGraphCut(); }); });
+    // The loop with the network closed: the prediction is the data term, a few
+    // correction strokes fix its mistakes, and the result goes to Fine-tune.
+    segment->addAction("&Refine cut with the prediction", this, [this] {
+        guarded("Refine cut", [this] {
+            GraphCutSettings refine = graphCut_;
+            refine.refineWithPrediction = true;
+            ui::startGraphCut(jobs_, model_, organelleOrActive(-1), refine, &graphCutSessions_);
+        });
+    });
     QAction* train = segment->addAction("&Train...", QKeySequence("Ctrl+T"), this,
                                         [this] { trainDialog(false); });
     QAction* finetune = segment->addAction("&Fine-tune...", this, [this] { trainDialog(true); });
