@@ -274,6 +274,17 @@ AutoGraphCutResult autoGraphCut(const Volume& input, const Volume& strokeInput,
         progress.report(0.3, "choosing the weights from the strokes");
         const Coarse coarse = makeCoarse(image, tune.coarseVoxelLimit);
         const Vec3d coarseSigma = estimateAxisSigma(coarse.image);
+        // The prediction prior, sampled at the coarse voxels once for every fold.
+        Volume coarsePrior;
+        if (prior) {
+            coarsePrior =
+                Volume::allocate(DataType::UInt8, coarse.shape, VolumeRole::Image, "coarse prior");
+            const Volume full = params.prior.contiguous();
+            const auto* src = static_cast<const std::uint8_t*>(full.data());
+            auto* dst = static_cast<std::uint8_t*>(coarsePrior.data());
+            for (std::size_t c = 0; c < coarse.centre.size(); ++c)
+                dst[c] = src[coarse.centre[c]];
+        }
         const auto* str = static_cast<const std::uint8_t*>(strokes.data());
         const std::int64_t n = image.voxelCount();
         std::vector<Tally> tallies;
@@ -351,17 +362,7 @@ AutoGraphCutResult autoGraphCut(const Volume& input, const Volume& strokeInput,
                     if (candidates[j].model == RegionalModel::Learned)
                         e.probability = coarseProbability;
                     else if (candidates[j].model == RegionalModel::Prior)
-                        e.probability = Volume(); // set below
-                    if (candidates[j].model == RegionalModel::Prior) {
-                        Volume p = Volume::allocate(DataType::UInt8, coarse.shape,
-                                                    VolumeRole::Image, "coarse prior");
-                        const Volume full = params.prior.contiguous();
-                        const auto* src = static_cast<const std::uint8_t*>(full.data());
-                        auto* dst = static_cast<std::uint8_t*>(p.data());
-                        for (std::size_t c = 0; c < coarse.centre.size(); ++c)
-                            dst[c] = src[coarse.centre[c]];
-                        e.probability = p;
-                    }
+                        e.probability = coarsePrior;
                     const Energy fitted = Energy::fit(coarse.image, train, e);
                     const GraphCutResult cut = exactGraphCut(coarse.image, train, fitted);
                     const auto* lab = static_cast<const std::uint8_t*>(cut.labels.data());
@@ -426,10 +427,7 @@ AutoGraphCutResult autoGraphCut(const Volume& input, const Volume& strokeInput,
         Stopwatch t;
         progress.report(0.6, "training the voxel classifier");
         const RandomForest forest = RandomForest::train(samples.samples, tune.classifier.forest);
-        result.probability = predictProbability(features, forest, progress, 0.6, 0.7);
-        if (image.hasVoxelSize())
-            result.probability.setVoxelSize(image.voxelSize());
-        result.probability.setOrigin(image.origin());
+        result.probability = predictProbability(features, forest, image, progress, 0.6, 0.7);
         choice.classifierAccuracy = forest.outOfBagAccuracy();
         choice.classifierSeconds = t.seconds();
         energy.probability = result.probability;

@@ -3,7 +3,6 @@
 #include "core/graphcut/Energy.h"
 #include "core/phantom/ParallelFor.h"
 #include "core/util/Error.h"
-#include "core/util/Stopwatch.h"
 
 #include <algorithm>
 #include <cmath>
@@ -42,7 +41,7 @@ StrokeSamples sampleStrokes(const FeatureStack& features, const Volume& strokes,
 }
 
 Volume predictProbability(const FeatureStack& features, const RandomForest& forest,
-                          const Progress& progress, double from, double to) {
+                          const Volume& image, const Progress& progress, double from, double to) {
     Volume p = Volume::allocate(DataType::UInt8, features.shape, VolumeRole::Image,
                                 "the classifier's probability map");
     auto* out = static_cast<std::uint8_t*>(p.data());
@@ -56,34 +55,10 @@ Volume predictProbability(const FeatureStack& features, const RandomForest& fore
                                      std::lround(255.0f * forest.probability(features.voxel(i))));
                          },
                          progress, from, to, "classifying voxels");
-    return p;
-}
-
-LearnedTerm learnFromStrokes(const Volume& image, const Volume& strokes,
-                             const StrokeClassifierOptions& options, const Progress& progress,
-                             double from, double to) {
-    checkStrokes(image, strokes);
-    LearnedTerm term;
-    Stopwatch t;
-    const double span = to - from;
-    const FeatureStack features =
-        computeVoxelFeatures(image, options.features, progress, from, from + 0.7 * span);
-    term.featureSeconds = t.seconds();
-    t.restart();
-    progress.report(from + 0.7 * span, "training the voxel classifier");
-    const StrokeSamples samples = sampleStrokes(features, strokes, options.samplesPerClass);
-    const RandomForest forest = RandomForest::train(samples.samples, options.forest);
-    term.trainSeconds = t.seconds();
-    t.restart();
-    term.probability = predictProbability(features, forest, progress, from + 0.75 * span, to);
     if (image.hasVoxelSize())
-        term.probability.setVoxelSize(image.voxelSize());
-    term.probability.setOrigin(image.origin());
-    term.predictSeconds = t.seconds();
-    term.outOfBagAccuracy = forest.outOfBagAccuracy();
-    term.featureCount = features.count;
-    term.samples = samples.samples.rows();
-    return term;
+        p.setVoxelSize(image.voxelSize());
+    p.setOrigin(image.origin());
+    return p;
 }
 
 } // namespace cisterna

@@ -31,20 +31,10 @@ struct StrokeSamples {
 StrokeSamples sampleStrokes(const FeatureStack& features, const Volume& strokes,
                             std::size_t perClass);
 
-// P(object) x 255 of every voxel (uint8 volume of the features' shape), on all cores.
+// P(object) x 255 of every voxel (uint8 volume of the features' shape, with the
+// voxel size and origin of `image`, the volume the features came from), on all cores.
 Volume predictProbability(const FeatureStack& features, const RandomForest& forest,
-                          const Progress& progress = {}, double from = 0, double to = 1);
-
-// The whole learned term: features, samples, forest, probability map.
-struct LearnedTerm {
-    Volume probability; // uint8, P x 255, the image's voxel size and origin
-    double outOfBagAccuracy = 0;
-    int featureCount = 0;
-    std::size_t samples = 0;
-    double featureSeconds = 0, trainSeconds = 0, predictSeconds = 0;
-};
-LearnedTerm learnFromStrokes(const Volume& image, const Volume& strokes,
-                             const StrokeClassifierOptions& options = {},
-                             const Progress& progress = {}, double from = 0, double to = 1);
+                          const Volume& image, const Progress& progress = {}, double from = 0,
+                          double to = 1);
 
 } // namespace cisterna

@@ -46,19 +46,6 @@ std::vector<std::string> split(const std::string& text) {
     return out;
 }
 
-Volume binary(const Volume& labels) {
-    Volume truth = Volume::allocate(DataType::UInt8, labels.shape(), VolumeRole::Label, "truth");
-    dispatchDataType(labels.dataType(), [&](auto tag) {
-        const auto src = labels.view<decltype(tag)>();
-        auto dst = truth.view<std::uint8_t>();
-        for (std::int64_t z = 0; z < labels.shape().z; ++z)
-            for (std::int64_t y = 0; y < labels.shape().y; ++y)
-                for (std::int64_t x = 0; x < labels.shape().x; ++x)
-                    dst(z, y, x) = src(z, y, x) != 0;
-    });
-    return truth;
-}
-
 // 1 on every z plane but the stroked ones.
 Volume unstrokedPlanes(const Shape3& shape, const std::vector<StrokePlane>& planes) {
     Volume mask = Volume::allocate(DataType::UInt8, shape, VolumeRole::Label, "mask");
@@ -192,7 +179,8 @@ int main(int argc, char** argv) {
             }
             Volume image = readVolume((dir / "images").string());
             image.setVoxelSize({30, 6, 6}); // the sections are about 5x thicker than pixels
-            const Volume truth = binary(readVolume((dir / "labels").string()));
+            // Labels are 0/255; the simulator and the metrics take non-zero as object.
+            const Volume truth = readVolume((dir / "labels").string());
             run("sbem-mito " + part, image, truth, planes, variants, connectivity);
         }
     }
