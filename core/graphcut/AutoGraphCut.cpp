@@ -155,11 +155,24 @@ Folds assignFolds(const Volume& strokes, int maxFolds, bool allowPlanes) {
     return folds;
 }
 
+// Held-out stroke voxels a candidate labelled right, and the share of the unstroked
+// coarse voxels its cuts made object.
 struct Tally {
     double object = 0, objectHit = 0, background = 0, backgroundHit = 0;
-    double score() const {
-        return 0.5 * (object > 0 ? objectHit / object : 0) +
-               0.5 * (background > 0 ? backgroundHit / background : 0);
+    double cutObject = 0, cutVoxels = 0;
+    double objectRecall() const { return object > 0 ? objectHit / object : 0; }
+    double backgroundRecall() const { return background > 0 ? backgroundHit / background : 0; }
+    // The object F1 these recalls would give on a volume whose object share is
+    // `prevalence`: balanced accuracy would weigh a background error like an object
+    // error, but background is most of a volume, so one percent of it wrongly taken
+    // costs F1 many times what one percent of missed object does (measured on the
+    // SBEM training stack: balanced accuracy preferred a weight whose cut had F1
+    // 0.68 over one with 0.76).
+    double estimatedF1(double prevalence) const {
+        const double tp = prevalence * objectRecall();
+        const double fn = prevalence - tp;
+        const double fp = (1 - prevalence) * (1 - backgroundRecall());
+        return tp > 0 ? tp / (tp + 0.5 * (fp + fn)) : 0;
     }
 };
 
@@ -167,12 +180,6 @@ struct Candidate {
     RegionalModel model;
     double weight;
 };
-
-std::string percent(double v) {
-    char b[32];
-    std::snprintf(b, sizeof b, "%.1f%%", 100.0 * v);
-    return b;
-}
 
 } // namespace
 
@@ -189,8 +196,8 @@ std::string EnergyChoice::summary() const {
     if (automatic && score >= 0) {
         std::snprintf(line, sizeof line,
                       " (chosen from %zu settings by %d-fold cross-validation on the strokes: "
-                      "%s of held-out stroke voxels right)",
-                      candidates.size(), folds, percent(score).c_str());
+                      "F1 %.2f estimated from the held-out strokes)",
+                      candidates.size(), folds, score);
         s += line;
     } else if (!note.empty()) {
         s += " (" + note + ")";
@@ -370,6 +377,8 @@ AutoGraphCutResult autoGraphCut(const Volume& input, const Volume& strokeInput,
                     for (std::size_t c = 0; c < seen.size(); ++c) {
                         if (seen[c])
                             continue;
+                        tally.cutObject += lab[c];
+                        tally.cutVoxels += 1;
                         tally.object += heldObject[c];
                         tally.background += heldBackground[c];
                         if (lab[c])
@@ -388,20 +397,25 @@ AutoGraphCutResult autoGraphCut(const Volume& input, const Volume& strokeInput,
                 break;
         }
         if (usedFolds >= 1 && totalObject > 0 && totalBackground > 0) {
+            // The object share of the volume: the median of the candidates' cuts, so
+            // that neither a collapsed nor a leaking candidate sets it.
+            std::vector<double> shares;
+            for (const Tally& tl : tallies)
+                shares.push_back(tl.cutVoxels > 0 ? tl.cutObject / tl.cutVoxels : 0);
+            std::nth_element(shares.begin(), shares.begin() + std::ptrdiff_t(shares.size() / 2),
+                             shares.end());
+            const double prevalence = std::clamp(shares[shares.size() / 2], 0.001, 0.5);
             std::size_t best = 0;
             for (std::size_t j = 0; j < candidates.size(); ++j) {
                 CandidateScore cs;
                 cs.model = candidates[j].model;
                 cs.regionalWeight = candidates[j].weight;
-                cs.score = tallies[j].score();
-                cs.objectRecall =
-                    tallies[j].object > 0 ? tallies[j].objectHit / tallies[j].object : 0;
-                cs.backgroundRecall = tallies[j].background > 0
-                                          ? tallies[j].backgroundHit / tallies[j].background
-                                          : 0;
+                cs.score = tallies[j].estimatedF1(prevalence);
+                cs.objectRecall = tallies[j].objectRecall();
+                cs.backgroundRecall = tallies[j].backgroundRecall();
                 choice.candidates.push_back(cs);
                 // Candidates come in order of preference: a later one must be clearly
-                // better (half a percent) to win over an earlier near-tie.
+                // better (half a point of F1) to win over an earlier near-tie.
                 if (cs.score > choice.candidates[best].score + 0.005)
                     best = j;
             }

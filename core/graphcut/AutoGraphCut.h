@@ -6,8 +6,9 @@
 // plane they were painted on (or, on a single plane, stroke by stroke); for each fold
 // and each candidate energy (regional model x regional weight) the volume is cut at a
 // coarse scale (about coarseVoxelLimit voxels) from the other folds' strokes, and the
-// candidate is scored by how well the held-out strokes are obeyed (balanced accuracy:
-// object and background voxels count alike). The learned term's forest is retrained
+// candidate is scored by how well the held-out strokes are obeyed: the object and
+// background recall on them, turned into the F1 they would give at the volume's
+// object share (estimated from the candidates' cuts). The learned term's forest is retrained
 // per fold without the held-out strokes, so it is judged on strokes it has not seen.
 // Only the ratio of the regional weight to lambda changes a cut, so lambda stays at
 // its value and the weight is searched. The energy's length unit is the full
@@ -34,7 +35,7 @@ struct AutoTuneOptions {
 struct CandidateScore {
     RegionalModel model = RegionalModel::Histogram;
     double regionalWeight = 0;
-    double score = 0; // balanced accuracy on the held-out strokes
+    double score = 0; // object F1 estimated from the held-out strokes (AutoGraphCut.cpp)
     double objectRecall = 0, backgroundRecall = 0;
 };
 
@@ -47,7 +48,7 @@ struct EnergyChoice {
     Vec3d axisSigma{1, 1, 1};
     int connectivity = 6;
     int folds = 0;
-    double score = -1; // held-out balanced accuracy of the chosen energy (-1: not scored)
+    double score = -1; // estimated F1 of the chosen energy (-1: not scored)
     std::vector<CandidateScore> candidates;
     std::string note;               // why no choice was made, when it was not
     double classifierAccuracy = -1; // out-of-bag, when the learned term was trained

@@ -4,14 +4,13 @@
 #include "core/util/Error.h"
 #include "core/volume/MemoryBudget.h"
 
+#include <vigra/mathutil.hxx>
 #include <vigra/multi_array.hxx>
 #include <vigra/multi_convolution.hxx>
-#include <vigra/multi_tensorutilities.hxx>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <functional>
 
 namespace cisterna {
 namespace {
@@ -33,109 +32,78 @@ struct Geometry {
     Options options(double s) const { return Options().stepSize(step).stdDev(scale(s)); }
 };
 
-// One feature task writes `channels` features starting at `first`.
-struct Task {
-    std::string name;
-    int first = 0, channels = 1;
-    std::function<void(const FloatVolume&, std::vector<FloatVolume>&)> compute;
+// Per axis: the voxel side in units of the smallest, and 1 / (2 h) and 1 / h^2 for
+// central differences per nm.
+struct Differences {
+    double half[3], square[3];
+    double cross[3]; // 1 / (4 h_i h_j) for (x,y), (x,z), (y,z)
 };
 
-// Maps a float feature to bytes over its robust range (0.5 to 99.5 percentile of a
-// sample of about a million voxels), writing every `stride`-th byte of `out`.
-void quantise(const FloatVolume& f, std::uint8_t* out, int stride) {
-    const std::size_t n = f.size();
-    const float* v = f.data();
-    const std::size_t step = std::max<std::size_t>(1, n / (1u << 20));
-    std::vector<float> sample;
-    sample.reserve(n / step + 1);
-    for (std::size_t i = 0; i < n; i += step)
-        if (std::isfinite(v[i]))
-            sample.push_back(v[i]);
-    float lo = 0, hi = 0;
-    if (!sample.empty()) {
-        const auto at = [&](double q) {
-            const std::size_t k =
-                std::min(sample.size() - 1, std::size_t(q * double(sample.size())));
-            std::nth_element(sample.begin(), sample.begin() + std::ptrdiff_t(k), sample.end());
-            return sample[k];
-        };
-        lo = at(0.005);
-        hi = at(0.995);
-    }
-    const float scale = hi > lo ? 255.0f / (hi - lo) : 0.0f;
-    for (std::size_t i = 0; i < n; ++i) {
-        const float q = (v[i] - lo) * scale;
-        out[i * std::size_t(stride)] = std::uint8_t(q >= 255.0f ? 255.0f
-                                                    : q > 0.0f  ? q + 0.5f
-                                                                : 0.0f);
-    }
+// The six features of one voxel at one scale, from the Gaussian-smoothed volume S:
+// S, |grad S|, the Laplacian and the three Hessian eigenvalues (largest first).
+// Derivatives of the smoothed volume by central differences are the Gaussian
+// derivatives up to the grid's sampling, and cost a stencil instead of one more
+// separable filter per derivative (13x fewer filter passes than VIGRA's
+// hessianOfGaussian + gradient + Laplacian, measured 12 s -> see the commit).
+void stencil(const float* S, std::int64_t x, std::int64_t y, std::int64_t z, const Shape3& s,
+             const Differences& d, float out[6]) {
+    const std::int64_t sx = 1, sy = s.x, sz = s.x * s.y;
+    const std::int64_t i = (z * s.y + y) * s.x + x;
+    // Neighbours clamped at the border (a one-sided difference there).
+    const std::int64_t xm = x > 0 ? -sx : 0, xp = x + 1 < s.x ? sx : 0;
+    const std::int64_t ym = y > 0 ? -sy : 0, yp = y + 1 < s.y ? sy : 0;
+    const std::int64_t zm = z > 0 ? -sz : 0, zp = z + 1 < s.z ? sz : 0;
+    const double c = S[i];
+    const double gx = (S[i + xp] - S[i + xm]) * d.half[0];
+    const double gy = (S[i + yp] - S[i + ym]) * d.half[1];
+    const double gz = (S[i + zp] - S[i + zm]) * d.half[2];
+    const double hxx = (S[i + xp] - 2 * c + S[i + xm]) * d.square[0];
+    const double hyy = (S[i + yp] - 2 * c + S[i + ym]) * d.square[1];
+    const double hzz = (S[i + zp] - 2 * c + S[i + zm]) * d.square[2];
+    const double hxy =
+        (S[i + xp + yp] - S[i + xp + ym] - S[i + xm + yp] + S[i + xm + ym]) * d.cross[0];
+    const double hxz =
+        (S[i + xp + zp] - S[i + xp + zm] - S[i + xm + zp] + S[i + xm + zm]) * d.cross[1];
+    const double hyz =
+        (S[i + yp + zp] - S[i + yp + zm] - S[i + ym + zp] + S[i + ym + zm]) * d.cross[2];
+    double e0, e1, e2;
+    vigra::symmetric3x3Eigenvalues(hxx, hxy, hxz, hyy, hyz, hzz, &e0, &e1, &e2);
+    out[0] = float(c);
+    out[1] = float(std::sqrt(gx * gx + gy * gy + gz * gz));
+    out[2] = float(hxx + hyy + hzz);
+    out[3] = float(e0);
+    out[4] = float(e1);
+    out[5] = float(e2);
 }
 
-std::vector<Task> featureTasks(const VoxelFeatureOptions& options, const Geometry& geometry) {
-    std::vector<Task> tasks;
-    int next = 0;
-    auto add = [&](std::string name, int channels,
-                   std::function<void(const FloatVolume&, std::vector<FloatVolume>&)> f) {
-        tasks.push_back({std::move(name), next, channels, std::move(f)});
-        next += channels;
+// Byte mapping of one feature over its 0.5 to 99.5 percentile range.
+struct Range {
+    float low = 0, scale = 0;
+    std::uint8_t operator()(float v) const {
+        const float q = (v - low) * scale;
+        return std::uint8_t(q >= 255.0f ? 255.0f : q > 0.0f ? q + 0.5f : 0.0f);
+    }
+};
+Range rangeOf(std::vector<float>& sample) {
+    Range r;
+    if (sample.empty())
+        return r;
+    const auto at = [&](double q) {
+        const std::size_t k = std::min(sample.size() - 1, std::size_t(q * double(sample.size())));
+        std::nth_element(sample.begin(), sample.begin() + std::ptrdiff_t(k), sample.end());
+        return sample[k];
     };
-    char label[64];
-    std::vector<double> smoothing = options.scales;
-    if (options.largestSmoothing > 0)
-        smoothing.push_back(options.largestSmoothing);
-    for (double s : smoothing) {
-        std::snprintf(label, sizeof label, "gaussian %.2g", s);
-        add(label, 1, [geometry, s](const FloatVolume& in, std::vector<FloatVolume>& out) {
-            vigra::gaussianSmoothMultiArray(in, out[0], geometry.options(s));
-        });
-    }
-    for (double s : options.scales) {
-        std::snprintf(label, sizeof label, "gradient magnitude %.2g", s);
-        add(label, 1, [geometry, s](const FloatVolume& in, std::vector<FloatVolume>& out) {
-            vigra::gaussianGradientMagnitude(in, out[0], geometry.options(s));
-        });
-        std::snprintf(label, sizeof label, "laplacian of gaussian %.2g", s);
-        add(label, 1, [geometry, s](const FloatVolume& in, std::vector<FloatVolume>& out) {
-            vigra::laplacianOfGaussianMultiArray(in, out[0], geometry.options(s));
-        });
-    }
-    auto eigen = [](const vigra::MultiArray<3, vigra::TinyVector<float, 6>>& tensor,
-                    std::vector<FloatVolume>& out) {
-        vigra::MultiArray<3, vigra::TinyVector<float, 3>> values(tensor.shape());
-        vigra::tensorEigenvaluesMultiArray(tensor, values);
-        for (int c = 0; c < 3; ++c)
-            out[std::size_t(c)] = values.bindElementChannel(c);
-    };
-    for (double s : options.scales) {
-        std::snprintf(label, sizeof label, "hessian eigenvalues %.2g", s);
-        add(label, 3, [geometry, s, eigen](const FloatVolume& in, std::vector<FloatVolume>& out) {
-            vigra::MultiArray<3, vigra::TinyVector<float, 6>> hessian(in.shape());
-            vigra::hessianOfGaussianMultiArray(in, hessian, geometry.options(s));
-            eigen(hessian, out);
-        });
-        if (!options.structureTensor)
-            continue;
-        std::snprintf(label, sizeof label, "structure tensor eigenvalues %.2g", s);
-        // Gradients at scale s / 2, integrated over scale s.
-        add(label, 3, [geometry, s, eigen](const FloatVolume& in, std::vector<FloatVolume>& out) {
-            vigra::MultiArray<3, vigra::TinyVector<float, 6>> tensor(in.shape());
-            const Options o = Options()
-                                  .stepSize(geometry.step)
-                                  .innerScale(geometry.scale(0.5 * s))
-                                  .outerScale(geometry.scale(s));
-            vigra::structureTensorMultiArray(in, tensor, o);
-            eigen(tensor, out);
-        });
-    }
-    return tasks;
+    const float lo = at(0.005), hi = at(0.995);
+    r.low = lo;
+    r.scale = hi > lo ? 255.0f / (hi - lo) : 0.0f;
+    return r;
 }
 
 } // namespace
 
 int voxelFeatureCount(const VoxelFeatureOptions& options) {
-    // Per scale: smoothing, gradient magnitude, LoG, 3 Hessian (+ 3 tensor) eigenvalues.
-    return int(options.scales.size()) * (options.structureTensor ? 9 : 6) +
-           (options.largestSmoothing > 0 ? 1 : 0);
+    // Per scale: smoothing, gradient magnitude, LoG and 3 Hessian eigenvalues.
+    return int(options.scales.size()) * 6 + (options.largestSmoothing > 0 ? 1 : 0);
 }
 
 FeatureStack computeVoxelFeatures(const Volume& image, const VoxelFeatureOptions& options,
@@ -150,16 +118,47 @@ FeatureStack computeVoxelFeatures(const Volume& image, const VoxelFeatureOptions
     const double side = std::min({size.z, size.y, size.x});
     Geometry geometry;
     geometry.step = Axes(size.x / side, size.y / side, size.z / side);
-    const std::vector<Task> tasks = featureTasks(options, geometry);
+    Differences d;
+    for (int a = 0; a < 3; ++a) {
+        d.half[a] = 0.5 / geometry.step[a];
+        d.square[a] = 1.0 / (geometry.step[a] * geometry.step[a]);
+    }
+    d.cross[0] = 0.25 / (geometry.step[0] * geometry.step[1]);
+    d.cross[1] = 0.25 / (geometry.step[0] * geometry.step[2]);
+    d.cross[2] = 0.25 / (geometry.step[1] * geometry.step[2]);
+
+    // One task per scale (six features), and one for the largest smoothing.
+    struct Task {
+        double scale;
+        int first;
+        bool full; // the six features, or smoothing only
+    };
+    std::vector<Task> tasks;
     FeatureStack stack;
     stack.shape = shape;
-    stack.count = tasks.empty() ? 0 : tasks.back().first + tasks.back().channels;
+    char label[64];
+    for (double s : options.scales) {
+        tasks.push_back({s, stack.count, true});
+        stack.count += 6;
+        for (const char* what :
+             {"gaussian", "gradient magnitude", "laplacian of gaussian", "hessian eigenvalue 1",
+              "hessian eigenvalue 2", "hessian eigenvalue 3"}) {
+            std::snprintf(label, sizeof label, "%s %.2g", what, s);
+            stack.names.push_back(label);
+        }
+    }
+    if (options.largestSmoothing > 0) {
+        tasks.push_back({options.largestSmoothing, stack.count, false});
+        stack.count += 1;
+        std::snprintf(label, sizeof label, "gaussian %.2g", options.largestSmoothing);
+        stack.names.push_back(label);
+    }
     const std::uint64_t voxels = std::uint64_t(shape.voxelCount());
-    // The byte stack, the float copy of the image, and per worker the largest task's
-    // temporaries: a 6-component tensor, 3 eigenvalues and 3 outputs (float each).
+    // The byte stack, the float copy of the image and one smoothed float volume per
+    // worker.
     const unsigned workers = phantom::workerCount(std::int64_t(tasks.size()));
     requireMemory(voxels * std::uint64_t(stack.count) + voxels * 4 +
-                      std::uint64_t(workers) * voxels * 4 * 12,
+                      std::uint64_t(workers) * voxels * 4,
                   "the voxel features of the learned data term");
     stack.data.assign(std::size_t(voxels) * std::size_t(stack.count), 0);
 
@@ -177,21 +176,46 @@ FeatureStack computeVoxelFeatures(const Volume& image, const VoxelFeatureOptions
             }
         });
     });
-    for (std::size_t t = 0; t < tasks.size(); ++t)
-        for (int c = 0; c < tasks[t].channels; ++c)
-            stack.names.push_back(tasks[t].channels == 1
-                                      ? tasks[t].name
-                                      : tasks[t].name + " " + std::to_string(c + 1));
+    const std::size_t stride = std::size_t(stack.count);
     phantom::parallelFor(
         std::int64_t(tasks.size()),
-        [&](std::int64_t i, unsigned) {
-            const Task& task = tasks[std::size_t(i)];
-            std::vector<FloatVolume> out(std::size_t(task.channels));
-            if (task.channels == 1)
-                out[0].reshape(vshape);
-            task.compute(input, out);
-            for (int c = 0; c < task.channels; ++c)
-                quantise(out[std::size_t(c)], stack.data.data() + task.first + c, stack.count);
+        [&](std::int64_t t, unsigned) {
+            const Task& task = tasks[std::size_t(t)];
+            FloatVolume smooth(vshape);
+            vigra::gaussianSmoothMultiArray(input, smooth, geometry.options(task.scale));
+            const float* S = smooth.data();
+            std::uint8_t* out = stack.data.data() + task.first;
+            const int channels = task.full ? 6 : 1;
+            // Ranges from a sample of about 2^18 voxels, then every voxel to bytes.
+            const std::uint64_t every = std::max<std::uint64_t>(1, voxels >> 18);
+            std::vector<std::vector<float>> sample(static_cast<std::size_t>(channels));
+            float f[6];
+            for (std::uint64_t i = 0; i < voxels; i += every) {
+                const std::int64_t x = std::int64_t(i) % shape.x;
+                const std::int64_t y = (std::int64_t(i) / shape.x) % shape.y;
+                const std::int64_t z = std::int64_t(i) / (shape.x * shape.y);
+                if (task.full)
+                    stencil(S, x, y, z, shape, d, f);
+                else
+                    f[0] = S[i];
+                for (int c = 0; c < channels; ++c)
+                    sample[std::size_t(c)].push_back(f[c]);
+            }
+            Range range[6];
+            for (int c = 0; c < channels; ++c)
+                range[c] = rangeOf(sample[std::size_t(c)]);
+            for (std::int64_t z = 0, i = 0; z < shape.z; ++z)
+                for (std::int64_t y = 0; y < shape.y; ++y)
+                    for (std::int64_t x = 0; x < shape.x; ++x, ++i) {
+                        std::uint8_t* o = out + std::size_t(i) * stride;
+                        if (!task.full) {
+                            o[0] = range[0](S[i]);
+                            continue;
+                        }
+                        stencil(S, x, y, z, shape, d, f);
+                        for (int c = 0; c < 6; ++c)
+                            o[c] = range[c](f[c]);
+                    }
         },
         progress, from, to, "computing voxel features");
     return stack;

@@ -107,6 +107,11 @@ void run(const std::string& label, const Volume& image, const Volume& truth, int
                         s.totalSeconds, r.choice.featureSeconds, r.choice.tuneSeconds,
                         r.choice.classifierSeconds, s.buildSeconds, s.flowSeconds,
                         humanBytesOf(peakResidentBytes()).c_str());
+            for (const CandidateScore& c : r.choice.candidates)
+                std::printf("            candidate %-9s weight %-5.3g held-out %.3f (object %.3f, "
+                            "background %.3f)\n",
+                            toString(c.model), c.regionalWeight, c.score, c.objectRecall,
+                            c.backgroundRecall);
             if (!r.cut.warning.empty())
                 std::printf("            warning: %s\n", r.cut.warning.c_str());
         } catch (const std::exception& ex) {
