@@ -12,6 +12,8 @@
 //   auto      the default now: model and weight chosen by cross-validation on the strokes
 //   learned   the learned term, its weight chosen by cross-validation
 //   histogram the histogram term, its weight chosen by cross-validation
+// --cancel-at 0.5,2 presses Cancel at those times instead and prints how long the
+// automatic cut takes to stop.
 // SBEM: training/ with strokes on 3 sections (the stack the defaults were tuned on),
 // validation/ with strokes on 2 sections (held out: never tuned on).
 #include "core/graphcut/AutoGraphCut.h"
@@ -24,9 +26,12 @@
 #include "core/volume/MemoryBudget.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace cisterna;
@@ -61,7 +66,48 @@ Volume unstrokedPlanes(const Shape3& shape, const std::vector<StrokePlane>& plan
     return mask;
 }
 
-std::vector<double> weightGrid; // --weights: the grid to choose from, else the default
+std::vector<double> weightGrid;  // --weights: the grid to choose from, else the default
+std::vector<double> cancelTimes; // --cancel-at: seconds after the start to press Cancel
+
+// How long the automatic cut takes to stop after Cancel, pressed at each time.
+void cancelLatency(const Volume& image, const Volume& strokes) {
+    for (double at : cancelTimes) {
+        auto token = std::make_shared<CancelToken>();
+        std::string stage;
+        std::mutex mutex;
+        const Progress progress(
+            [&](double, const std::string& message) {
+                std::lock_guard<std::mutex> lock(mutex);
+                stage = message;
+            },
+            token);
+        const auto start = std::chrono::steady_clock::now();
+        std::chrono::steady_clock::time_point pressed{}, stopped{};
+        bool cancelled = false;
+        std::thread worker([&] {
+            try {
+                autoGraphCut(image, strokes, AutoGraphCutParams(), progress);
+            } catch (const Cancelled&) {
+                cancelled = true;
+            }
+            stopped = std::chrono::steady_clock::now();
+        });
+        while (std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() <
+                   at &&
+               stopped == std::chrono::steady_clock::time_point{})
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        pressed = std::chrono::steady_clock::now();
+        token->cancel();
+        worker.join();
+        std::lock_guard<std::mutex> lock(mutex);
+        if (cancelled)
+            std::printf("  cancel at %.1f s (%s): stopped after %.3f s\n", at, stage.c_str(),
+                        std::chrono::duration<double>(stopped - pressed).count());
+        else
+            std::printf("  cancel at %.1f s: the cut had finished\n", at);
+        std::fflush(stdout);
+    }
+}
 
 void run(const std::string& label, const Volume& image, const Volume& truth, int planes,
          const std::vector<std::string>& variants, int connectivity) {
@@ -70,6 +116,10 @@ void run(const std::string& label, const Volume& image, const Volume& truth, int
     const StrokeList list = simulateStrokes(truth, sim);
     const Volume strokes = rasterizeStrokes(list);
     const Volume mask = unstrokedPlanes(truth.shape(), sim.planes);
+    if (!cancelTimes.empty()) {
+        cancelLatency(image, strokes);
+        return;
+    }
     std::string where;
     for (const StrokePlane& p : sim.planes)
         where += (where.empty() ? "z " : ", ") + std::to_string(p.slice);
@@ -156,6 +206,9 @@ int main(int argc, char** argv) {
         else if (a == "--weights")
             for (const std::string& w : split(next()))
                 weightGrid.push_back(std::stod(w));
+        else if (a == "--cancel-at")
+            for (const std::string& t : split(next()))
+                cancelTimes.push_back(std::stod(t));
         else if (a == "--parts")
             parts = split(next());
         else if (a == "--skip-sbem")
@@ -167,6 +220,7 @@ int main(int argc, char** argv) {
                         "[--organelles mito,golgi,er,nucleus,pore] "
                         "[--variants default,auto,learned,histogram] [--connectivity 6|18|26] "
                         "[--weights 0.03,0.1] [--parts training,validation] "
+                        "[--cancel-at 0.5,2,5 (cancel latency instead of F1)] "
                         "[--skip-sbem] [--skip-phantom]\n");
             return a == "--help" ? 0 : 2;
         }
