@@ -157,6 +157,17 @@ Folds assignFolds(const Volume& strokes, int maxFolds, bool allowPlanes) {
 
 // Held-out stroke voxels a candidate labelled right, and the share of the unstroked
 // coarse voxels its cuts made object.
+// Whether a (coarse) stroke volume holds both classes.
+bool checkStrokeCounts(const Volume& strokes) {
+    const auto* s = static_cast<const std::uint8_t*>(strokes.data());
+    bool object = false, background = false;
+    for (std::int64_t i = 0; i < strokes.voxelCount() && !(object && background); ++i) {
+        object |= s[i] == kStrokeObject;
+        background |= s[i] == kStrokeBackground;
+    }
+    return object && background;
+}
+
 struct Tally {
     double object = 0, objectHit = 0, background = 0, backgroundHit = 0;
     double cutObject = 0, cutVoxels = 0;
@@ -262,6 +273,65 @@ AutoGraphCutResult autoGraphCut(const Volume& input, const Volume& strokeInput,
     const bool wantLearned = std::any_of(
         models.begin(), models.end(), [](RegionalModel m) { return m == RegionalModel::Learned; });
 
+    const double side = std::min({image.voxelSize().z, image.voxelSize().y, image.voxelSize().x});
+    if (!energy.lengthUnit)
+        energy.lengthUnit = side;
+    const bool tuning = tune.enabled && candidates.size() > 1;
+
+    // The coarse copy, for the first result and the cross-validation cuts.
+    Coarse coarse;
+    Vec3d coarseSigma;
+    Volume coarsePrior; // the prediction prior at the coarse voxels
+    if (tuning || params.preview) {
+        coarse = makeCoarse(image, tune.coarseVoxelLimit);
+        coarseSigma = estimateAxisSigma(coarse.image);
+        if (prior) {
+            coarsePrior =
+                Volume::allocate(DataType::UInt8, coarse.shape, VolumeRole::Image, "coarse prior");
+            const Volume full = params.prior.contiguous();
+            const auto* src = static_cast<const std::uint8_t*>(full.data());
+            auto* dst = static_cast<std::uint8_t*>(coarsePrior.data());
+            for (std::size_t c = 0; c < coarse.centre.size(); ++c)
+                dst[c] = src[coarse.centre[c]];
+        }
+    }
+    if (params.preview) {
+        // A first result in a fraction of a second: every stroke, the histogram term
+        // (or the prior) at the first weight of the grid, cut coarse and upsampled.
+        progress.report(0.0, "a first, coarse cut");
+        Volume coarseStrokes =
+            Volume::allocate(DataType::UInt8, coarse.shape, VolumeRole::Label, "coarse strokes");
+        auto* cs = static_cast<std::uint8_t*>(coarseStrokes.data());
+        const auto* str = static_cast<const std::uint8_t*>(strokes.data());
+        for (std::int64_t i = 0; i < image.voxelCount(); ++i)
+            if (str[i] != kStrokeNone) {
+                std::uint8_t& c = cs[coarse.indexOfFine(i, image.shape())];
+                c |= str[i] == kStrokeObject ? 1 : 2; // 3: both, no constraint
+            }
+        for (std::int64_t c = 0; c < coarse.shape.voxelCount(); ++c)
+            cs[c] = cs[c] == 3 ? kStrokeNone : cs[c];
+        if (checkStrokeCounts(coarseStrokes)) {
+            EnergyParams e = energy;
+            e.regionalModel = prior ? RegionalModel::Prior : RegionalModel::Histogram;
+            e.regionalWeight = weights.front();
+            e.sigma.reset();
+            e.axisSigma = coarseSigma;
+            e.probability = coarsePrior;
+            const GraphCutResult cut = exactGraphCut(coarse.image, coarseStrokes,
+                                                     Energy::fit(coarse.image, coarseStrokes, e));
+            Volume labels = Volume::allocate(DataType::UInt8, image.shape(), VolumeRole::Label,
+                                             "first graph-cut labels");
+            auto* out = static_cast<std::uint8_t*>(labels.data());
+            const auto* lab = static_cast<const std::uint8_t*>(cut.labels.data());
+            for (std::int64_t i = 0; i < image.voxelCount(); ++i)
+                out[i] = lab[coarse.indexOfFine(i, image.shape())];
+            if (image.hasVoxelSize())
+                labels.setVoxelSize(image.voxelSize());
+            labels.setOrigin(image.origin());
+            params.preview(labels);
+        }
+    }
+
     // The learned term's features, once for every fold and the final cut.
     FeatureStack features;
     StrokeSamples samples;
@@ -272,26 +342,9 @@ AutoGraphCutResult autoGraphCut(const Volume& input, const Volume& strokeInput,
         choice.featureSeconds = t.seconds();
     }
 
-    const double side = std::min({image.voxelSize().z, image.voxelSize().y, image.voxelSize().x});
-    if (!energy.lengthUnit)
-        energy.lengthUnit = side;
-    const bool tuning = tune.enabled && candidates.size() > 1;
     if (tuning) {
         Stopwatch t;
         progress.report(0.3, "choosing the weights from the strokes");
-        const Coarse coarse = makeCoarse(image, tune.coarseVoxelLimit);
-        const Vec3d coarseSigma = estimateAxisSigma(coarse.image);
-        // The prediction prior, sampled at the coarse voxels once for every fold.
-        Volume coarsePrior;
-        if (prior) {
-            coarsePrior =
-                Volume::allocate(DataType::UInt8, coarse.shape, VolumeRole::Image, "coarse prior");
-            const Volume full = params.prior.contiguous();
-            const auto* src = static_cast<const std::uint8_t*>(full.data());
-            auto* dst = static_cast<std::uint8_t*>(coarsePrior.data());
-            for (std::size_t c = 0; c < coarse.centre.size(); ++c)
-                dst[c] = src[coarse.centre[c]];
-        }
         const auto* str = static_cast<const std::uint8_t*>(strokes.data());
         const std::int64_t n = image.voxelCount();
         std::vector<Tally> tallies;

@@ -17,6 +17,7 @@
 #include "core/graphcut/GraphCut.h"
 #include "core/graphcut/StrokeClassifier.h"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,10 @@ struct AutoGraphCutParams {
     // A U-Net's P(object) (uint8, P x 255, the image's shape): the regional term of a
     // Refine cut. The model is then Prior and only the weight is chosen.
     Volume prior;
+    // Called (on the cutting thread) with a first whole-volume result within a
+    // fraction of a second: a coarse cut with all strokes and the histogram term (or
+    // the prior), upsampled, uint8 0/1. The final result follows.
+    std::function<void(const Volume& labels)> preview;
 };
 
 struct AutoGraphCutResult {

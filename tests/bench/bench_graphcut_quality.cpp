@@ -144,6 +144,12 @@ void run(const std::string& label, const Volume& image, const Volume& truth, int
             continue;
         }
         try {
+            const auto start = std::chrono::steady_clock::now();
+            double first = -1;
+            params.preview = [&](const Volume&) {
+                first =
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            };
             const AutoGraphCutResult r = autoGraphCut(image, strokes, params);
             EvaluationOptions eo;
             eo.countObjects = false;
@@ -157,6 +163,8 @@ void run(const std::string& label, const Volume& image, const Volume& truth, int
                         s.totalSeconds, r.choice.featureSeconds, r.choice.tuneSeconds,
                         r.choice.classifierSeconds, s.buildSeconds, s.flowSeconds,
                         humanBytesOf(peakResidentBytes()).c_str());
+            if (first >= 0)
+                std::printf("            first (coarse) result after %.2f s\n", first);
             for (const CandidateScore& c : r.choice.candidates)
                 std::printf("            candidate %-9s weight %-5.3g held-out %.3f (object %.3f, "
                             "background %.3f)\n",

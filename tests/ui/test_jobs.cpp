@@ -148,6 +148,40 @@ TEST_CASE("a graph-cut job on the phantom completes and the overlay changes", "[
     REQUIRE(obeyed == stroked);
 }
 
+TEST_CASE("an automatic graph cut shows a first result, and cancel puts the layer back",
+          "[ui][jobs]") {
+    MainWindow window;
+    scriptPrompts(window);
+    openDemo(window, 64);
+    DocumentModel* doc = window.document();
+    strokeOrganelle(window, 0, 1); // mito
+    REQUIRE(doc->layer(0, Layer::Truth).isNull());
+    const int edits = doc->undoStack()->count(); // the strokes
+    // The first, coarse result lands in the truth layer while the job still runs.
+    Job* cut = window.startGraphCut();
+    REQUIRE(
+        waitFor([&] { return !doc->layer(0, Layer::Truth).isNull() || !cut->isRunning(); }, 20000));
+    const bool firstWhileRunning = cut->isRunning();
+    cut->cancel();
+    const Job::State state = waitForJob(cut, 20000);
+    if (firstWhileRunning) {
+        // Cancelled after the first result was shown: the layer is as it was, and
+        // nothing was added to the undo stack.
+        REQUIRE(state == Job::State::Cancelled);
+        REQUIRE(doc->layer(0, Layer::Truth).isNull());
+        REQUIRE(doc->undoStack()->count() == edits);
+    } else {
+        WARN("the cut finished before its first result could be checked");
+    }
+    // Run to the end: the final result replaces the first one as one undoable step.
+    Job* full = window.startGraphCut();
+    REQUIRE(waitForJob(full, 60000) == Job::State::Succeeded);
+    REQUIRE_FALSE(doc->layer(0, Layer::Truth).isNull());
+    REQUIRE(doc->undoStack()->count() == edits + 1);
+    doc->undoStack()->undo();
+    REQUIRE(doc->layer(0, Layer::Truth).isNull());
+}
+
 TEST_CASE("jobs refuse to start without their input, with a sentence for the user", "[ui][jobs]") {
     MainWindow window;
     scriptPrompts(window);

@@ -71,10 +71,30 @@ Job* startAutomaticGraphCut(JobManager& jobs, DocumentModel& document, int organ
     QPointer<DocumentModel> doc(&document);
     const QString name = o.name;
     const bool refine = settings.refineWithPrediction;
-    return jobs.start(
+    // The first, coarse result is shown in the truth layer while the full cut runs,
+    // outside the undo stack; the layer as it was comes back if the job does not
+    // succeed, and is the "before" of the undoable result when it does.
+    struct Shown {
+        bool preview = false;
+        bool done = false; // the job ended: a first result still queued is dropped
+        Volume before;
+    };
+    auto shown = std::make_shared<Shown>();
+    shown->before = o.layer(Layer::Truth);
+    Job* job = jobs.start(
         (refine ? "Refine cut: " : "Graph cut: ") + name, "graphcut",
-        [doc, uid, image, strokes, params, name, refine](JobContext& context) -> JobFinish {
+        [doc, uid, image, strokes, params, name, refine,
+         shown](JobContext& context) mutable -> JobFinish {
             context.report(0, "choosing the energy from the strokes");
+            params.preview = [&context, doc, uid, shown](const Volume& labels) {
+                context.showInterim([doc, uid, shown, labels] {
+                    const int index = doc ? doc->indexOfUid(uid) : -1;
+                    if (index < 0 || shown->done)
+                        return;
+                    shown->preview = true;
+                    doc->setLayer(index, Layer::Truth, labels);
+                });
+            };
             AutoGraphCutResult result = autoGraphCut(image, strokes, params, context.progress());
             std::string text = summary(result.cut.stats) + "; " + result.choice.summary();
             if (!result.cut.warning.empty())
@@ -82,15 +102,28 @@ Job* startAutomaticGraphCut(JobManager& jobs, DocumentModel& document, int organ
             context.setProgress(1, text);
             Volume labels = std::move(result.cut.labels);
             const QString choice = QString::fromStdString(result.choice.summary());
-            return [doc, uid, labels, name, choice, refine] {
+            return [doc, uid, labels, name, choice, refine, shown] {
                 if (!doc || doc->indexOfUid(uid) < 0)
                     return;
+                if (shown->preview)
+                    doc->setLayer(doc->indexOfUid(uid), Layer::Truth, shown->before);
+                shown->preview = false;
+                shown->done = true;
                 doc->setGraphCutChoice(doc->indexOfUid(uid), choice);
                 doc->undoStack()->push(
                     new ReplaceLayerCommand(doc, uid, Layer::Truth, labels,
                                             (refine ? "Refine cut of " : "Graph cut of ") + name));
             };
         });
+    // Cancelled or failed after the first result was shown: the layer as it was.
+    QObject::connect(job, &Job::finished, job, [doc, uid, shown] {
+        shown->done = true;
+        if (!shown->preview || !doc || doc->indexOfUid(uid) < 0)
+            return;
+        doc->setLayer(doc->indexOfUid(uid), Layer::Truth, shown->before);
+        shown->preview = false;
+    });
+    return job;
 }
 
 } // namespace

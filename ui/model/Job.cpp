@@ -32,8 +32,10 @@ void Job::cancel() {
 void Job::poll() {
     if (!isRunning())
         return;
+    std::function<void()> interim;
     {
         std::lock_guard<std::mutex> lock(channel_->mutex);
+        interim.swap(channel_->interim);
         fraction_ = channel_->fraction;
         message_ = QString::fromStdString(channel_->message);
         engineEta_ = channel_->etaSeconds;
@@ -44,6 +46,8 @@ void Job::poll() {
         channel_->newLoss.clear();
         channel_->newF1.clear();
     }
+    if (interim)
+        interim();
     // Always: the ETA and the elapsed time move even without news from the worker.
     emit updated();
 }

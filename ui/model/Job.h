@@ -11,6 +11,7 @@
 #include <QString>
 #include <QVector>
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -26,6 +27,9 @@ struct JobChannel {
     std::string message;
     double etaSeconds = -1; // from the engine when it knows better (training)
     std::vector<QPointF> newLoss, newF1;
+    // A result to show before the job ends (a coarse first cut), run on the UI thread
+    // at the next poll; a newer one replaces one not yet shown.
+    std::function<void()> interim;
     std::shared_ptr<CancelToken> cancel = std::make_shared<CancelToken>();
 };
 

@@ -34,6 +34,11 @@ void JobContext::setProgress(double fraction, const std::string& message) const 
         channel_->message = message;
 }
 
+void JobContext::showInterim(std::function<void()> update) const {
+    std::lock_guard<std::mutex> lock(channel_->mutex);
+    channel_->interim = std::move(update);
+}
+
 void JobContext::throwIfCancelled() const {
     if (isCancelled())
         throw Cancelled();

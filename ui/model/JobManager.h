@@ -32,6 +32,8 @@ public:
     std::shared_ptr<const CancelToken> cancelToken() const { return channel_->cancel; }
     bool isCancelled() const { return channel_->cancel->isCancelled(); }
     void throwIfCancelled() const;
+    // Something to show on the UI thread before the job ends (see JobChannel::interim).
+    void showInterim(std::function<void()> update) const;
     // Training curves; a NaN value is left out of its curve.
     void addCurvePoints(double iteration, double loss, double f1, double etaSeconds);
 
