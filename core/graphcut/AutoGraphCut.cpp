@@ -487,8 +487,10 @@ AutoGraphCutResult autoGraphCut(const Volume& input, const Volume& strokeInput,
     }
     if (!choice.automatic && !params.fixedModel && !prior)
         energy.regionalModel = models.empty() ? energy.regionalModel : models.front();
+    // No choice possible: the lower middle of the grid (0.1 by default, what the SBEM
+    // training stack chose).
     if (!choice.automatic && !params.fixedWeight && tune.enabled && !weights.empty())
-        energy.regionalWeight = weights[weights.size() / 2];
+        energy.regionalWeight = weights[(weights.size() - 1) / 2];
 
     if (energy.regionalModel == RegionalModel::Learned) {
         Stopwatch t;
