@@ -88,8 +88,8 @@ Coarse makeCoarse(const Volume& image, std::int64_t limit) {
 
 // Fold of every stroked voxel (-1 elsewhere): strokes are grouped by the plane they
 // lie on (the axis along which a connected piece of strokes is thinnest, and its
-// slice); planes go to folds in turn. With one plane, pieces of strokes go to folds
-// in turn from left to right.
+// slice); planes go to folds in turn. Otherwise pieces of strokes go to folds in
+// turn from left to right, object pieces first.
 struct Folds {
     std::vector<std::int8_t> ofVoxel;
     int count = 0;
@@ -102,7 +102,9 @@ Folds assignFolds(const Volume& strokes, int maxFolds, bool allowPlanes) {
     struct Box {
         std::int64_t lo[3] = {INT64_MAX, INT64_MAX, INT64_MAX}, hi[3] = {-1, -1, -1};
         double sumX = 0;
+        std::int64_t objectVoxels = 0;
     };
+    const auto* str = static_cast<const std::uint8_t*>(strokes.data());
     std::vector<Box> boxes(comps.count + 1);
     for (std::int64_t z = 0, i = 0; z < s.z; ++z)
         for (std::int64_t y = 0; y < s.y; ++y)
@@ -117,6 +119,7 @@ Folds assignFolds(const Volume& strokes, int maxFolds, bool allowPlanes) {
                     b.hi[a] = std::max(b.hi[a], p[a]);
                 }
                 b.sumX += double(x);
+                b.objectVoxels += str[i] == kStrokeObject;
             }
     std::map<std::pair<int, std::int64_t>, int> planes;
     std::vector<std::pair<int, std::int64_t>> planeOf(comps.count + 1);
@@ -140,13 +143,20 @@ Folds assignFolds(const Volume& strokes, int maxFolds, bool allowPlanes) {
         for (std::uint32_t l = 1; l <= comps.count; ++l)
             foldOfComponent[l] = planes[planeOf[l]];
     } else {
-        std::vector<std::pair<double, std::uint32_t>> order;
-        for (std::uint32_t l = 1; l <= comps.count; ++l)
-            order.push_back({boxes[l].sumX / double(comps.sizes[l]), l});
-        std::sort(order.begin(), order.end());
-        for (std::size_t j = 0; j < order.size(); ++j)
-            foldOfComponent[order[j].second] = int(j % std::size_t(maxFolds));
-        folds.count = std::min<int>(int(order.size()), maxFolds);
+        // Object strokes in turn, then background strokes in turn, so that every fold
+        // holds out a share of each class.
+        std::vector<std::pair<double, std::uint32_t>> order[2];
+        for (std::uint32_t l = 1; l <= comps.count; ++l) {
+            const bool object = boxes[l].objectVoxels * 2 >= std::int64_t(comps.sizes[l]);
+            order[object ? 0 : 1].push_back({boxes[l].sumX / double(comps.sizes[l]), l});
+        }
+        std::size_t j = 0;
+        for (auto& o : order) {
+            std::sort(o.begin(), o.end());
+            for (const auto& c : o)
+                foldOfComponent[c.second] = int(j++ % std::size_t(maxFolds));
+        }
+        folds.count = std::min<int>(int(j), maxFolds);
     }
     folds.ofVoxel.assign(comps.labels.size(), -1);
     for (std::size_t i = 0; i < comps.labels.size(); ++i)
@@ -350,8 +360,17 @@ AutoGraphCutResult autoGraphCut(const Volume& input, const Volume& strokeInput,
         std::vector<Tally> tallies;
         int usedFolds = 0;
         double totalObject = 0, totalBackground = 0;
-        // Folds by plane first; when holding out planes leaves no evidence of a class
-        // (objects stroked on one plane only), stroke by stroke.
+        // Folds by plane first; stroke by stroke when holding out planes leaves too
+        // little evidence: a fold is skipped when the rest keeps under a tenth of a
+        // class's stroked voxels (the forest and the histograms would be trained on
+        // almost nothing), and planes are given up when the folds that remain hold
+        // out under half of a class (objects stroked on one plane only: a Golgi
+        // stack seen on one of three planes).
+        std::int64_t strokedObject = 0, strokedBackground = 0;
+        for (std::int64_t i = 0; i < n; ++i) {
+            strokedObject += str[i] == kStrokeObject;
+            strokedBackground += str[i] == kStrokeBackground;
+        }
         for (const bool planesFirst : {true, false}) {
             const Folds folds = assignFolds(strokes, std::max(2, tune.maxFolds), planesFirst);
             tallies.assign(candidates.size(), Tally());
@@ -363,7 +382,7 @@ AutoGraphCutResult autoGraphCut(const Volume& input, const Volume& strokeInput,
                 auto* ts = static_cast<std::uint8_t*>(train.data());
                 std::vector<std::uint8_t> seen(std::size_t(coarse.shape.voxelCount()), 0);
                 std::vector<float> heldObject(seen.size(), 0), heldBackground(seen.size(), 0);
-                bool trainObject = false, trainBackground = false;
+                std::int64_t trainObject = 0, trainBackground = 0;
                 for (std::int64_t i = 0; i < n; ++i) {
                     if (str[i] == kStrokeNone)
                         continue;
@@ -373,10 +392,11 @@ AutoGraphCutResult autoGraphCut(const Volume& input, const Volume& strokeInput,
                         continue;
                     }
                     seen[c] |= str[i] == kStrokeObject ? 1 : 2;
-                    trainObject |= str[i] == kStrokeObject;
-                    trainBackground |= str[i] == kStrokeBackground;
+                    trainObject += str[i] == kStrokeObject;
+                    trainBackground += str[i] == kStrokeBackground;
                 }
-                if (!trainObject || !trainBackground)
+                if (trainObject * 10 < strokedObject || trainBackground * 10 < strokedBackground ||
+                    trainObject == 0 || trainBackground == 0)
                     continue; // this fold cannot be held out: the rest lacks a class
                 for (std::size_t c = 0; c < seen.size(); ++c)
                     ts[c] = seen[c] == 1 ? kStrokeObject : seen[c] == 2 ? kStrokeBackground : 0;
@@ -446,7 +466,10 @@ AutoGraphCutResult autoGraphCut(const Volume& input, const Volume& strokeInput,
                 totalObject = std::max(totalObject, tl.object);
                 totalBackground = std::max(totalBackground, tl.background);
             }
-            if (totalObject > 0 && totalBackground > 0)
+            const bool enough = planesFirst ? totalObject * 2 >= double(strokedObject) &&
+                                                  totalBackground * 2 >= double(strokedBackground)
+                                            : totalObject > 0 && totalBackground > 0;
+            if (enough)
                 break;
         }
         if (usedFolds >= 1 && totalObject > 0 && totalBackground > 0) {

@@ -193,6 +193,26 @@ TEST_CASE("cross-validation on the strokes picks the setting that generalises",
     CHECK(r.choice.summary().find("cross-validation") != std::string::npos);
 }
 
+TEST_CASE("objects stroked on one plane are held out stroke by stroke", "[graphcut][auto]") {
+    // Both object discs on one plane and a single object voxel on the other: holding
+    // out the first plane would train on one voxel, so the folds are the strokes.
+    Cylinders c = cylinders();
+    auto s = c.strokes.view<std::uint8_t>();
+    for (std::int64_t y = 0; y < 64; ++y)
+        for (std::int64_t x = 0; x < 64; ++x)
+            if (s(17, y, x) == kStrokeObject)
+                s(17, y, x) = kStrokeNone;
+    s(17, 20, 20) = kStrokeObject;
+    AutoGraphCutParams p;
+    p.tune.learned = false;
+    p.tune.weights = {0.0005, 0.3};
+    const AutoGraphCutResult r = autoGraphCut(c.image, c.strokes, p);
+    REQUIRE(r.choice.automatic);
+    CHECK(r.choice.folds == p.tune.maxFolds);
+    CHECK(r.choice.regionalWeight == 0.3);
+    CHECK(f1(r.cut.labels, c.truth) > 0.8);
+}
+
 TEST_CASE("a thin sheet is recovered at 26-connectivity from strokes", "[graphcut][auto]") {
     // A dark sheet two voxels thick, tilted, in a textured bright background.
     const Shape3 shape{20, 48, 48};
@@ -313,4 +333,38 @@ TEST_CASE("voxel features follow the voxel size and have names", "[graphcut][aut
     REQUIRE(fine != f.names.end());
     const std::size_t k = std::size_t(fine - f.names.begin());
     CHECK(f.voxel(inside)[k] > f.voxel(outside)[k]);
+}
+
+TEST_CASE("with polarity the cut keeps an organelle's dark membrane", "[graphcut][auto]") {
+    // Along x: a bright lumen, a dark membrane two voxels thick, lighter cytoplasm.
+    // Symmetric, the stronger step (lumen to membrane) is the cheaper boundary and the
+    // membrane is lost; with polarity the boundary moves to the membrane's outer face.
+    Volume image = Volume::allocate(DataType::UInt8, {4, 12, 40});
+    Volume strokes = Volume::allocate(DataType::UInt8, image.shape(), VolumeRole::Label);
+    auto v = image.view<std::uint8_t>();
+    for (std::int64_t z = 0; z < 4; ++z)
+        for (std::int64_t y = 0; y < 12; ++y)
+            for (std::int64_t x = 0; x < 40; ++x)
+                v(z, y, x) = x < 10 ? 200 : x < 12 ? 40 : 150;
+    paintLine(strokes, 1, 6, 1, 3, kStrokeObject);
+    paintLine(strokes, 1, 6, 36, 39, kStrokeBackground);
+    EnergyParams params;
+    params.sigma = 60.0;
+    params.regionalModel = RegionalModel::None;
+    auto objectWidth = [&](double polarity) {
+        params.polarity = polarity;
+        const Energy e = Energy::fit(image, strokes, params);
+        const GraphCutResult r = exactGraphCut(image, strokes, e);
+        // The cut's energy is the energy of its labels: directed edges counted alike.
+        CHECK(e.evaluate(image, strokes, r.labels) == r.stats.energyQuanta);
+        std::int64_t width = 0;
+        for (std::int64_t x = 0; x < 40; ++x)
+            width += r.labels.view<std::uint8_t>()(2, 6, x);
+        return width;
+    };
+    CHECK(objectWidth(0.0) == 10);
+    CHECK(objectWidth(0.9) == 12);
+    CHECK(objectWidth(-0.9) == 10); // bright membranes: the same here
+    params.polarity = 1.5;
+    CHECK_THROWS_AS(Energy::fit(image, strokes, params), InvalidArgument);
 }
