@@ -63,6 +63,12 @@ public:
         subcommand->add_option("--sigma", sigma_,
                                "Intensity scale of the boundary term (default: estimated from "
                                "the image)");
+        subcommand
+            ->add_option("--polarity", params_.energy.polarity,
+                         "Boundary polarity -1..1: > 0 prefers boundaries that get lighter "
+                         "going out of the object (the outer face of a stained membrane)")
+            ->check(CLI::Range(-1.0, 1.0))
+            ->capture_default_str();
         subcommand->add_option("--connectivity", params_.energy.connectivity, "6, 18 or 26")
             ->check(CLI::IsMember({6, 18, 26}))
             ->capture_default_str();

@@ -44,31 +44,39 @@ private:
     std::vector<Capacity> table_;
 };
 
-// Capacity of the edge between two intensities in direction d, through tables for
-// integer images (exactly the values Energy::pairCapacity gives).
+// Capacity of the edge from intensity a to its neighbour's b in direction d, through
+// tables for integer images (exactly the values Energy::pairCapacity gives). The
+// tables are by signed step: with polarity, rising and falling steps differ.
 class PairCapacities {
 public:
     PairCapacities(const Energy& energy, DataType type) : energy_(energy) {
-        // Tables for the connectivity's directions only (uint16: 512 KiB each).
+        // Tables for the connectivity's directions only (uint16: 512 KiB each way).
         const std::uint32_t k = std::uint32_t(energy.connectivity());
         if (type == DataType::UInt8) {
-            byte_.resize(26 * 256);
+            byte_.resize(26 * 511);
             for (std::uint32_t d = 0; d < k; ++d) {
-                const std::vector<double> gain = energy.gainTable(type, d);
-                for (std::size_t delta = 0; delta < 256; ++delta)
-                    byte_[d * 256 + delta] = energy.pairFromGain(gain[delta], d);
+                const std::vector<double> rise = energy.gainTable(type, d, false);
+                const std::vector<double> fall = energy.gainTable(type, d, true);
+                for (std::size_t step = 0; step < 256; ++step) {
+                    byte_[d * 511 + 255 + step] = energy.pairFromGain(rise[step], d);
+                    byte_[d * 511 + 255 - step] = energy.pairFromGain(fall[step], d);
+                }
             }
         } else if (type == DataType::UInt16) {
-            gain_.resize(26);
-            for (std::uint32_t d = 0; d < k; ++d)
-                gain_[d] = energy.gainTable(type, d);
+            rise_.resize(26);
+            fall_.resize(26);
+            for (std::uint32_t d = 0; d < k; ++d) {
+                rise_[d] = energy.gainTable(type, d, false);
+                fall_[d] = energy.gainTable(type, d, true);
+            }
         }
     }
     template <class T> Capacity operator()(T a, T b, std::uint32_t d) const {
         if constexpr (std::is_same_v<T, std::uint8_t>)
-            return byte_[d * 256 + std::size_t(a > b ? a - b : b - a)];
+            return byte_[std::size_t(std::ptrdiff_t(d) * 511 + 255 + (int(b) - int(a)))];
         else if constexpr (std::is_same_v<T, std::uint16_t>)
-            return energy_.pairFromGain(gain_[d][std::size_t(a > b ? a - b : b - a)], d);
+            return energy_.pairFromGain(
+                b >= a ? rise_[d][std::size_t(b - a)] : fall_[d][std::size_t(a - b)], d);
         else
             return energy_.pairCapacity(double(a), double(b), d);
     }
@@ -76,7 +84,7 @@ public:
 private:
     const Energy& energy_;
     std::vector<Capacity> byte_;
-    std::vector<std::vector<double>> gain_;
+    std::vector<std::vector<double>> rise_, fall_;
 };
 
 // image and strokes must be contiguous and of the topology's shape.

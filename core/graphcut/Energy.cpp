@@ -289,6 +289,9 @@ Energy Energy::fit(const Volume& image, const Volume& strokes, const EnergyParam
                               std::to_string(params.mixtureComponents));
     if (params.lengthUnit && (!(*params.lengthUnit > 0) || !finite(*params.lengthUnit)))
         throw InvalidArgument("the length unit must be a positive number of nm");
+    if (!(params.polarity >= -1 && params.polarity <= 1))
+        throw InvalidArgument("the polarity must be in -1..1, got " +
+                              std::to_string(params.polarity));
     checkStrokes(image, strokes);
     const bool mapped = usesProbabilityMap(params.regionalModel);
     if (mapped) {
@@ -381,6 +384,8 @@ Energy Energy::fit(const Volume& image, const Volume& strokes, const EnergyParam
     const double largest = std::max(params.lambda, regionalBound);
     e.unit_ = largest > 0 ? largest / kQuantaPerMaxWeight : 1.0;
     e.gainScale_ = params.lambda / e.unit_;
+    e.riseScale_ = params.polarity < 0 ? 1 + params.polarity : 1.0;
+    e.fallScale_ = params.polarity > 0 ? 1 - params.polarity : 1.0;
     for (std::size_t d = 0; d < 26; ++d)
         e.inverseDistance_[d] = 1.0 / distance[d];
 
@@ -417,13 +422,13 @@ std::vector<Capacity> Energy::regionalTable(DataType type) const {
     return table;
 }
 
-std::vector<double> Energy::gainTable(DataType type, std::uint32_t d) const {
+std::vector<double> Energy::gainTable(DataType type, std::uint32_t d, bool falling) const {
     if (!isIntegerType(type))
         throw InvalidArgument("gain tables exist only for integer images");
     const std::size_t n = type == DataType::UInt8 ? 256 : 65536;
     std::vector<double> table(n);
     for (std::size_t v = 0; v < n; ++v)
-        table[v] = gain(double(v), d);
+        table[v] = directedGain(falling ? -double(v) : double(v), d);
     return table;
 }
 

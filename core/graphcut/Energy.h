@@ -17,6 +17,14 @@
 //  - lengthUnit: fixed in nm, so that the same lambda and regional weight make the
 //    same physical trade-off (area against volume) on a downsampled volume: the
 //    automatic choice of weights (AutoGraphCut.h) tries them on a coarse copy.
+// Polarity (Boykov and Funka-Lea's directed cut): the weight of the edge p -> q counts
+// when p is object and q background. In heavy-metal stained EM every organelle is
+// wrapped in a dark membrane that belongs to it, so stepping out of an organelle its
+// boundary goes from dark (membrane) to lighter (cytoplasm). With polarity rho > 0 a
+// step that gets darker going outwards is judged as if its contrast were (1 - rho)
+// times smaller, so the cut prefers the outer face of the membrane to its inner face
+// (lumen to membrane), which a symmetric term cannot tell apart. Thin organelles
+// (Golgi cisternae, ER) are mostly membrane: without it the cut keeps only their lumen.
 // Regional term  D_p = -regionalWeight * log-ratio(object vs background at p): from the
 // intensity histograms (or Gaussian mixtures) of the stroked voxels, or from a
 // per-voxel probability map P(object) (a classifier trained on the strokes, or a
@@ -56,7 +64,10 @@ struct EnergyParams {
     std::optional<Vec3d> axisSigma;
     // Length of one distance unit in nm (see above); the smallest voxel side if unset.
     std::optional<double> lengthUnit;
-    int connectivity = 6;         // 6, 18 or 26
+    int connectivity = 6; // 6, 18 or 26
+    // 0: symmetric boundary term; 1: steps getting darker going out of the object
+    // count as no contrast at all (see above). Negative values: bright membranes.
+    double polarity = 0.0;
     double regionalWeight = 0.02; // weight of the regional term (0 = strokes only)
     RegionalModel regionalModel = RegionalModel::Histogram;
     int histogramBins = 64;
@@ -82,9 +93,15 @@ public:
     double unit() const { return unit_; } // energy per capacity quantum
 
     // Capacity of the edge from a voxel of intensity a to its neighbour of
-    // intensity b in direction d (symmetric).
+    // intensity b in direction d: what the cut costs when a is object and b is
+    // background (symmetric when polarity is 0).
     Capacity pairCapacity(double a, double b, std::uint32_t d) const {
-        return pairFromGain(gain(a - b, d), d);
+        return pairFromGain(directedGain(b - a, d), d);
+    }
+    // gain() of a step of `rise` (neighbour minus voxel) leaving the object.
+    double directedGain(double rise, std::uint32_t d) const {
+        const double scale = rise < 0 ? fallScale_ : riseScale_;
+        return gain(rise * scale, d);
     }
     Capacity pairFromGain(double g, std::uint32_t d) const {
         return Capacity(std::lround(g * inverseDistance_[d]));
@@ -119,8 +136,9 @@ public:
     std::vector<Capacity> regionalTable(DataType type) const;
     // The regional capacity of each probability byte (Learned and Prior models).
     const std::vector<Capacity>& probabilityTable() const { return regionalByBin_; }
-    // gain(., d) of every absolute difference of an integer image type.
-    std::vector<double> gainTable(DataType type, std::uint32_t d) const;
+    // directedGain(., d) of every step of an integer image type, rising (the
+    // neighbour brighter) or falling by 0, 1, 2, ...
+    std::vector<double> gainTable(DataType type, std::uint32_t d, bool falling = false) const;
 
     // Energy of a labelling (1 = object), in capacity units: what the cut of the
     // graph with these capacities costs. Strokes must be respected by the caller.
@@ -135,6 +153,7 @@ private:
     const std::uint8_t* probability_ = nullptr;
     double unit_ = 1;
     double gainScale_ = 1;
+    double riseScale_ = 1, fallScale_ = 1; // contrast scales of polarity
     std::array<double, 26> inverseDistance_{};
     double rangeLow_ = 0, binScale_ = 1;
     std::vector<Capacity> regionalByBin_;

@@ -3,7 +3,7 @@
 //
 //   bench_graphcut_quality [--sbem DIR] [--phantom-size 256] [--organelles mito,golgi]
 //                          [--variants default,auto,learned] [--connectivity 6]
-//                          [--skip-sbem] [--skip-phantom]
+//                          [--polarity 0] [--skip-sbem] [--skip-phantom]
 //
 // Strokes are drawn by the stroke simulator on a few z planes; F1 is measured on the
 // voxels of every other plane (the unstroked sections), so a cut is not credited for
@@ -30,6 +30,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -68,6 +69,7 @@ Volume unstrokedPlanes(const Shape3& shape, const std::vector<StrokePlane>& plan
 
 std::vector<double> weightGrid;  // --weights: the grid to choose from, else the default
 std::vector<double> cancelTimes; // --cancel-at: seconds after the start to press Cancel
+std::optional<double> polarity;  // --polarity: the boundary term's, else the default
 
 // How long the automatic cut takes to stop after Cancel, pressed at each time.
 void cancelLatency(const Volume& image, const Volume& strokes) {
@@ -128,6 +130,8 @@ void run(const std::string& label, const Volume& image, const Volume& truth, int
     for (const std::string& variant : variants) {
         AutoGraphCutParams params;
         params.cut.energy.connectivity = connectivity;
+        if (polarity)
+            params.cut.energy.polarity = *polarity;
         params.cut.band = BandMode::Never;
         if (!weightGrid.empty())
             params.tune.weights = weightGrid;
@@ -211,6 +215,8 @@ int main(int argc, char** argv) {
             variants = split(next());
         else if (a == "--connectivity")
             connectivity = std::stoi(next());
+        else if (a == "--polarity")
+            polarity = std::stod(next());
         else if (a == "--weights")
             for (const std::string& w : split(next()))
                 weightGrid.push_back(std::stod(w));
