@@ -1,4 +1,5 @@
 #include "core/graphcut/AutoGraphCut.h"
+#include "core/graphcut/DynamicGraphCut.h"
 
 #include "core/metrics/ConnectedComponents.h"
 #include "core/util/Error.h"
@@ -532,15 +533,27 @@ AutoGraphCutResult autoGraphCut(const Volume& input, const Volume& strokeInput,
         [&](double f, const std::string& m) { progress.report(0.7 + 0.3 * f, m); });
     GraphCutParams cutParams = params.cut;
     cutParams.energy = energy;
-    const Energy fitted = Energy::fit(image, strokes, energy);
-    result.cut = graphCut(image, strokes, fitted, cutParams, cutProgress);
+    Vec3d axisSigma;
+    if (params.keepSession && cutParams.band != BandMode::Always &&
+        image.voxelCount() <= cutParams.exactVoxelLimit) {
+        // The same exact cut, through a session that keeps its graph and flow.
+        auto session = std::make_shared<DynamicGraphCut>(image, cutParams, false);
+        result.cut = session->cut(strokes, cutProgress);
+        result.cut.labels = result.cut.labels.clone(); // the session's result stays its own
+        axisSigma = session->energy()->axisSigma();
+        result.session = std::move(session);
+    } else {
+        const Energy fitted = Energy::fit(image, strokes, energy);
+        result.cut = graphCut(image, strokes, fitted, cutParams, cutProgress);
+        axisSigma = fitted.axisSigma();
+    }
     result.cut.stats.fitSeconds =
         choice.featureSeconds + choice.tuneSeconds + choice.classifierSeconds;
     result.cut.stats.totalSeconds = start.seconds();
     choice.model = energy.regionalModel;
     choice.lambda = energy.lambda;
     choice.regionalWeight = energy.regionalWeight;
-    choice.axisSigma = fitted.axisSigma();
+    choice.axisSigma = axisSigma;
     choice.connectivity = energy.connectivity;
     result.cut.warning = collapseWarning(result.cut.stats.objectVoxels, image.voxelCount(), counts);
     return result;

@@ -18,10 +18,13 @@
 #include "core/graphcut/StrokeClassifier.h"
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace cisterna {
+
+class DynamicGraphCut;
 
 struct AutoTuneOptions {
     bool enabled = true;
@@ -69,12 +72,18 @@ struct AutoGraphCutParams {
     // fraction of a second: a coarse cut with all strokes and the histogram term (or
     // the prior), upsampled, uint8 0/1. The final result follows.
     std::function<void(const Volume& labels)> preview;
+    // Make the final cut a re-cut session (DynamicGraphCut with the chosen energy
+    // frozen, P(object) included) and return it: a next cut after a few more strokes
+    // then only pushes the flow they change, in a second or two, while the full
+    // automatic cut retrains. Exact cuts only (not beyond cut.exactVoxelLimit).
+    bool keepSession = false;
 };
 
 struct AutoGraphCutResult {
     GraphCutResult cut;
     EnergyChoice choice;
     Volume probability; // the learned term's P(object) x 255, when it was computed
+    std::shared_ptr<DynamicGraphCut> session; // with keepSession, when the cut was exact
 };
 
 // Throws like graphCut(); Cancelled through `progress` at any stage.

@@ -2,6 +2,7 @@
 // data term, the choice of weights by cross-validation on the strokes, the collapse
 // warning, a prediction as prior, and cancellation.
 #include "core/graphcut/AutoGraphCut.h"
+#include "core/graphcut/DynamicGraphCut.h"
 #include "core/graphcut/RandomForest.h"
 #include "core/graphcut/VoxelFeatures.h"
 #include "core/metrics/Metrics.h"
@@ -367,4 +368,30 @@ TEST_CASE("with polarity the cut keeps an organelle's dark membrane", "[graphcut
     CHECK(objectWidth(-0.9) == 10); // bright membranes: the same here
     params.polarity = 1.5;
     CHECK_THROWS_AS(Energy::fit(image, strokes, params), InvalidArgument);
+}
+
+TEST_CASE("the automatic cut leaves a session for a quick re-cut with its energy frozen",
+          "[graphcut][auto]") {
+    Cylinders c = cylinders();
+    AutoGraphCutParams p;
+    p.keepSession = true;
+    const AutoGraphCutResult r = autoGraphCut(c.image, c.strokes, p);
+    REQUIRE(r.session);
+    REQUIRE(r.session->energy());
+    CHECK(f1(r.cut.labels, c.truth) > 0.8);
+    // One more background stroke, across the first cylinder on a new plane.
+    Volume more = c.strokes.clone();
+    paintLine(more, 11, 20, 5, 35, kStrokeBackground);
+    const GraphCutResult quick = r.session->cut(more);
+    CHECK(quick.stats.reused);
+    CHECK(quick.labels.view<std::uint8_t>()(11, 20, 20) == 0);
+    // The minimum of the frozen energy with the new strokes, as a cut from scratch.
+    EnergyParams params = r.session->energy()->params();
+    if (usesProbabilityMap(params.regionalModel))
+        params.probability = r.probability;
+    const Energy frozen = Energy::fit(c.image, more, params);
+    const GraphCutResult scratch = exactGraphCut(c.image, more, frozen);
+    CHECK(quick.stats.energyQuanta == scratch.stats.energyQuanta);
+    // The automatic result handed out earlier is not touched by the re-cut.
+    CHECK(r.cut.labels.view<std::uint8_t>()(11, 20, 20) == 1);
 }
