@@ -178,6 +178,20 @@ TEST_CASE("an automatic graph cut shows a first result, and cancel puts the laye
     REQUIRE(waitForJob(full, 60000) == Job::State::Succeeded);
     REQUIRE_FALSE(doc->layer(0, Layer::Truth).isNull());
     REQUIRE(doc->undoStack()->count() == edits + 1);
+    // One more stroke and cut again: the last cut's session re-cuts with its energy
+    // frozen first, then the full automatic cut replaces that result.
+    REQUIRE(window.graphCutSessions().hasSession(doc->organelle(0).uid));
+    SliceView* xy = window.sliceView(0);
+    window.tools()->setTool(Tool::BackgroundBrush);
+    dragStroke(xy, {xy->positionOfVoxel(2, 2), xy->positionOfVoxel(2, 9)});
+    REQUIRE(doc->undoStack()->count() == edits + 2);
+    Job* again = window.startGraphCut();
+    REQUIRE(waitForJob(again, 60000) == Job::State::Succeeded);
+    INFO(again->message().toStdString());
+    REQUIRE(again->message().contains("re-cut with the last cut's energy"));
+    REQUIRE(doc->undoStack()->count() == edits + 3);
+    doc->undoStack()->undo();
+    doc->undoStack()->undo();
     doc->undoStack()->undo();
     REQUIRE(doc->layer(0, Layer::Truth).isNull());
 }

@@ -48,6 +48,36 @@ bool GraphCutSessions::hasSession(int uid) const {
     return it != entries_.end() && it->second.session != nullptr;
 }
 
+std::shared_ptr<DynamicGraphCut> GraphCutSessions::takeAutomatic(int uid, const Volume& image,
+                                                                 const GraphCutSettings& settings) {
+    std::shared_ptr<DynamicGraphCut> session;
+    auto it = entries_.find(uid);
+    if (it != entries_.end() && it->second.automatic && it->second.image == image.data() &&
+        it->second.voxelSize == image.voxelSize() &&
+        sameEnergy(it->second.energy, settings.energy) && it->second.chosen == settings.automatic)
+        session = std::move(it->second.session);
+    entries_.erase(uid);
+    entries_[uid].busy = true;
+    return session;
+}
+
+void GraphCutSessions::keepAutomatic(int uid, std::shared_ptr<DynamicGraphCut> session,
+                                     const Volume& image, const GraphCutSettings& settings) {
+    Entry& entry = entries_[uid];
+    entry.session = std::move(session);
+    entry.automatic = true;
+    entry.chosen = settings.automatic;
+    entry.image = image.data();
+    entry.voxelSize = image.voxelSize();
+    entry.energy = settings.energy;
+}
+
+void GraphCutSessions::setBusy(int uid, bool busy) {
+    auto it = entries_.find(uid);
+    if (it != entries_.end())
+        it->second.busy = busy;
+}
+
 void GraphCutSessions::clear() {
     // Sessions in use stay alive in their jobs (shared pointers).
     entries_.clear();
@@ -55,8 +85,14 @@ void GraphCutSessions::clear() {
 
 namespace {
 
+// The automatic cut (and the learned term or Refine set by hand). With `sessions`, a
+// session kept from this organelle's last automatic cut with the same settings first
+// re-cuts with that cut's energy frozen (its P(object) and weights) and the new
+// strokes as hard constraints: the result is on screen in a second or two, and the
+// full automatic cut, which retrains the classifier on every stroke, refines it in
+// place. The full cut keeps its own session for the next time.
 Job* startAutomaticGraphCut(JobManager& jobs, DocumentModel& document, int organelle,
-                            const GraphCutSettings& settings) {
+                            const GraphCutSettings& settings, GraphCutSessions* sessions) {
     const Organelle& o = document.organelle(organelle);
     const int uid = o.uid;
     AutoGraphCutParams params;
@@ -71,6 +107,13 @@ Job* startAutomaticGraphCut(JobManager& jobs, DocumentModel& document, int organ
     QPointer<DocumentModel> doc(&document);
     const QString name = o.name;
     const bool refine = settings.refineWithPrediction;
+    // The quick re-cut's session leaves the table for the job: it is dropped when the
+    // job ends (the full cut's session replaces it), so two graphs never outlive a cut.
+    std::shared_ptr<DynamicGraphCut> quick;
+    if (sessions && !refine) {
+        params.keepSession = true;
+        quick = sessions->takeAutomatic(uid, image, settings);
+    }
     // The first, coarse result is shown in the truth layer while the full cut runs,
     // outside the undo stack; the layer as it was comes back if the job does not
     // succeed, and is the "before" of the undoable result when it does.
@@ -83,10 +126,31 @@ Job* startAutomaticGraphCut(JobManager& jobs, DocumentModel& document, int organ
     shown->before = o.layer(Layer::Truth);
     Job* job = jobs.start(
         (refine ? "Refine cut: " : "Graph cut: ") + name, "graphcut",
-        [doc, uid, image, strokes, params, name, refine,
-         shown](JobContext& context) mutable -> JobFinish {
+        [doc, uid, image, strokes, params, name, refine, shown, quick, sessions,
+         settings](JobContext& context) mutable -> JobFinish {
+            bool quickShown = false;
+            double quickSeconds = 0;
+            if (quick) {
+                // The frozen re-cut; the coarse first result is not needed after it.
+                context.report(0, "re-cutting with the last cut's energy");
+                const Progress none;
+                const GraphCutResult& q = quick->cut(strokes, none);
+                quickSeconds = q.stats.totalSeconds;
+                Volume labels = q.labels.clone();
+                quick.reset(); // its graph is freed before the full cut builds one
+                context.showInterim([doc, uid, shown, labels] {
+                    const int index = doc ? doc->indexOfUid(uid) : -1;
+                    if (index < 0 || shown->done)
+                        return;
+                    shown->preview = true;
+                    doc->setLayer(index, Layer::Truth, labels);
+                });
+                quickShown = true;
+            }
             context.report(0, "choosing the energy from the strokes");
-            params.preview = [&context, doc, uid, shown](const Volume& labels) {
+            params.preview = [&context, doc, uid, shown, quickShown](const Volume& labels) {
+                if (quickShown)
+                    return;
                 context.showInterim([doc, uid, shown, labels] {
                     const int index = doc ? doc->indexOfUid(uid) : -1;
                     if (index < 0 || shown->done)
@@ -97,14 +161,25 @@ Job* startAutomaticGraphCut(JobManager& jobs, DocumentModel& document, int organ
             };
             AutoGraphCutResult result = autoGraphCut(image, strokes, params, context.progress());
             std::string text = summary(result.cut.stats) + "; " + result.choice.summary();
+            if (quickShown) {
+                std::ostringstream q;
+                q.precision(1);
+                q << std::fixed << "; first shown by a re-cut with the last cut's energy in "
+                  << quickSeconds << " s";
+                text += q.str();
+            }
             if (!result.cut.warning.empty())
                 text += ". " + result.cut.warning;
             context.setProgress(1, text);
             Volume labels = std::move(result.cut.labels);
             const QString choice = QString::fromStdString(result.choice.summary());
-            return [doc, uid, labels, name, choice, refine, shown] {
+            std::shared_ptr<DynamicGraphCut> session = std::move(result.session);
+            return [doc, uid, labels, name, choice, refine, shown, session, sessions, image,
+                    settings] {
                 if (!doc || doc->indexOfUid(uid) < 0)
                     return;
+                if (sessions && session && doc->image().data() == image.data())
+                    sessions->keepAutomatic(uid, session, image, settings);
                 if (shown->preview)
                     doc->setLayer(doc->indexOfUid(uid), Layer::Truth, shown->before);
                 shown->preview = false;
@@ -116,7 +191,9 @@ Job* startAutomaticGraphCut(JobManager& jobs, DocumentModel& document, int organ
             };
         });
     // Cancelled or failed after the first result was shown: the layer as it was.
-    QObject::connect(job, &Job::finished, job, [doc, uid, shown] {
+    QObject::connect(job, &Job::finished, job, [doc, uid, shown, sessions] {
+        if (sessions)
+            sessions->setBusy(uid, false);
         shown->done = true;
         if (!shown->preview || !doc || doc->indexOfUid(uid) < 0)
             return;
@@ -151,16 +228,14 @@ Job* startGraphCut(JobManager& jobs, DocumentModel& document, int organelle,
     // from the previous flow.
     if (settings.automatic || settings.refineWithPrediction ||
         settings.energy.regionalModel == RegionalModel::Learned) {
-        if (sessions)
-            sessions->entries_.erase(uid); // the next hand-set re-cut starts afresh
-        return startAutomaticGraphCut(jobs, document, organelle, settings);
+        return startAutomaticGraphCut(jobs, document, organelle, settings, sessions);
     }
 
     std::shared_ptr<DynamicGraphCut> session;
     if (sessions && image.voxelCount() <= params.exactVoxelLimit) {
         auto& entry = sessions->entries_[uid];
-        if (!entry.session || entry.image != image.data() || entry.voxelSize != image.voxelSize() ||
-            !sameEnergy(entry.energy, params.energy) ||
+        if (!entry.session || entry.automatic || entry.image != image.data() ||
+            entry.voxelSize != image.voxelSize() || !sameEnergy(entry.energy, params.energy) ||
             entry.refit != settings.refitRegionalModel) {
             entry.session =
                 std::make_shared<DynamicGraphCut>(image, params, settings.refitRegionalModel);
@@ -168,6 +243,7 @@ Job* startGraphCut(JobManager& jobs, DocumentModel& document, int organelle,
             entry.voxelSize = image.voxelSize();
             entry.energy = params.energy;
             entry.refit = settings.refitRegionalModel;
+            entry.automatic = false;
         }
         entry.busy = true;
         session = entry.session;

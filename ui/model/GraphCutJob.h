@@ -49,12 +49,27 @@ public:
 private:
     friend Job* startGraphCut(JobManager&, DocumentModel&, int, const GraphCutSettings&,
                               GraphCutSessions*);
+
+public:
+    // The session of this organelle's last automatic cut when it was made on this
+    // image with these settings (else null). The table forgets the organelle's
+    // session either way: the caller owns it now, and marks the organelle busy.
+    std::shared_ptr<DynamicGraphCut> takeAutomatic(int organelleUid, const Volume& image,
+                                                   const GraphCutSettings& settings);
+    // Keeps the session of a finished automatic cut for the next one.
+    void keepAutomatic(int organelleUid, std::shared_ptr<DynamicGraphCut> session,
+                       const Volume& image, const GraphCutSettings& settings);
+    void setBusy(int organelleUid, bool busy);
+
+private:
     struct Entry {
         std::shared_ptr<DynamicGraphCut> session;
         const void* image = nullptr; // identity of the image's voxels
         Vec3d voxelSize;
         EnergyParams energy;
         bool refit = false;
+        bool automatic = false; // the session of an automatic (or learned) cut
+        bool chosen = false;    // ... whose energy was chosen from the strokes
         bool busy = false;
     };
     std::map<int, Entry> entries_;
