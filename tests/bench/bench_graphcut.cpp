@@ -2,7 +2,7 @@
 //
 //   bench_graphcut [--sizes 128,256,384] [--recut-size 256] [--sbem DIR]
 //                  [--sbem-weights 0.02,0.1] [--exact 512] [--banded 1024]
-//                  [--skip-references]
+//                  [--skip-references] [--interactive DIR | --skip-interactive]
 //
 // For each phantom size (6-connectivity, the same energy and the same strokes: 3
 // orthogonal planes of simulated mitochondrion strokes), each solver runs in its own
@@ -13,7 +13,12 @@
 // and prints time (graph build + flow), the flow value (equal for all) and the
 // growth of peak RSS per voxel. Then: the re-cut after one added stroke at
 // --recut-size; F1 on the SBEM training data with simulated strokes on 3 sections;
-// and on request a --exact N^3 exact cut and a --banded N^3 banded cut.
+// and on request a --exact N^3 exact cut and a --banded N^3 banded cut. Last, the
+// interactive times of the automatic cut as the app runs it, on the SBEM validation
+// stack (10.5 M voxels, strokes on 2 sections): first result, full result and the
+// cost of the automatic choice, a re-cut after one more stroke, Cancel latency.
+#include "AutoCutTimings.h"
+
 #include "core/graphcut/DenseGraphBuilder.h"
 #include "core/graphcut/DynamicGraphCut.h"
 #include "core/graphcut/GraphCut.h"
@@ -426,6 +431,7 @@ int main(int argc, char** argv) {
     if (const char* env = std::getenv("CISTERNA_SHARED_DATA"))
         sbem = (fs::path(env) / "sbem-mito" / "training").string();
     bool references = true;
+    std::string interactive = (fs::path(sbem).parent_path() / "validation").string();
     std::vector<double> sbemWeights = {EnergyParams().regionalWeight, 0.1};
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
@@ -450,10 +456,14 @@ int main(int argc, char** argv) {
             bandedSize = std::stoll(next());
         else if (a == "--skip-references")
             references = false;
+        else if (a == "--interactive")
+            interactive = next();
+        else if (a == "--skip-interactive")
+            interactive.clear();
         else {
             std::fprintf(stderr, "usage: bench_graphcut [--sizes 128,256,384] [--recut-size 256] "
                                  "[--sbem DIR] [--sbem-weights 0.02,0.1] [--exact N] [--banded N] "
-                                 "[--skip-references]\n"
+                                 "[--skip-references] [--interactive DIR] [--skip-interactive]\n"
                                  "  sizes/recut-size 0 or empty skip those parts\n");
             return a == "--help" ? 0 : 2;
         }
@@ -479,5 +489,15 @@ int main(int argc, char** argv) {
         largeCut(exactSize, false);
     if (bandedSize > 0)
         largeCut(bandedSize, true);
+    if (!interactive.empty() && fs::exists(fs::path(interactive) / "images")) {
+        std::printf("interactive: the automatic cut as the app runs it, sbem-mito %s\n",
+                    fs::path(interactive).filename().c_str());
+        Volume image = readVolume((fs::path(interactive) / "images").string());
+        image.setVoxelSize({30, 6, 6});
+        const Volume truth = readVolume((fs::path(interactive) / "labels").string());
+        bench::printInteractiveTimings(image, truth, 2);
+    } else if (!interactive.empty()) {
+        std::printf("interactive: %s/images not found\n", interactive.c_str());
+    }
     return 0;
 }

@@ -16,6 +16,8 @@
 // automatic cut takes to stop.
 // SBEM: training/ with strokes on 3 sections (the stack the defaults were tuned on),
 // validation/ with strokes on 2 sections (held out: never tuned on).
+#include "AutoCutTimings.h"
+
 #include "core/graphcut/AutoGraphCut.h"
 #include "core/graphcut/StrokeSimulator.h"
 #include "core/io/VolumeIO.h"
@@ -71,46 +73,6 @@ std::vector<double> weightGrid;  // --weights: the grid to choose from, else the
 std::vector<double> cancelTimes; // --cancel-at: seconds after the start to press Cancel
 std::optional<double> polarity;  // --polarity: the boundary term's, else the default
 
-// How long the automatic cut takes to stop after Cancel, pressed at each time.
-void cancelLatency(const Volume& image, const Volume& strokes) {
-    for (double at : cancelTimes) {
-        auto token = std::make_shared<CancelToken>();
-        std::string stage;
-        std::mutex mutex;
-        const Progress progress(
-            [&](double, const std::string& message) {
-                std::lock_guard<std::mutex> lock(mutex);
-                stage = message;
-            },
-            token);
-        const auto start = std::chrono::steady_clock::now();
-        std::chrono::steady_clock::time_point pressed{}, stopped{};
-        bool cancelled = false;
-        std::thread worker([&] {
-            try {
-                autoGraphCut(image, strokes, AutoGraphCutParams(), progress);
-            } catch (const Cancelled&) {
-                cancelled = true;
-            }
-            stopped = std::chrono::steady_clock::now();
-        });
-        while (std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() <
-                   at &&
-               stopped == std::chrono::steady_clock::time_point{})
-            std::this_thread::sleep_for(std::chrono::milliseconds(5));
-        pressed = std::chrono::steady_clock::now();
-        token->cancel();
-        worker.join();
-        std::lock_guard<std::mutex> lock(mutex);
-        if (cancelled)
-            std::printf("  cancel at %.1f s (%s): stopped after %.3f s\n", at, stage.c_str(),
-                        std::chrono::duration<double>(stopped - pressed).count());
-        else
-            std::printf("  cancel at %.1f s: the cut had finished\n", at);
-        std::fflush(stdout);
-    }
-}
-
 void run(const std::string& label, const Volume& image, const Volume& truth, int planes,
          const std::vector<std::string>& variants, int connectivity) {
     StrokeSimulation sim;
@@ -119,7 +81,7 @@ void run(const std::string& label, const Volume& image, const Volume& truth, int
     const Volume strokes = rasterizeStrokes(list);
     const Volume mask = unstrokedPlanes(truth.shape(), sim.planes);
     if (!cancelTimes.empty()) {
-        cancelLatency(image, strokes);
+        bench::printCancelLatency(image, strokes, cancelTimes);
         return;
     }
     std::string where;
