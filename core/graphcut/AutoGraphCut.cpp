@@ -294,6 +294,7 @@ AutoGraphCutResult autoGraphCut(const Volume& input, const Volume& strokeInput,
     Vec3d coarseSigma;
     Volume coarsePrior; // the prediction prior at the coarse voxels
     if (tuning || params.preview) {
+        progress.report(0.0, "a coarse copy of the image");
         coarse = makeCoarse(image, tune.coarseVoxelLimit);
         coarseSigma = estimateAxisSigma(coarse.image);
         if (prior) {
