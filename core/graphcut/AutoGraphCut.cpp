@@ -492,9 +492,9 @@ AutoGraphCutResult autoGraphCut(const Volume& input, const Volume& strokeInput,
                 cs.objectRecall = tallies[j].objectRecall();
                 cs.backgroundRecall = tallies[j].backgroundRecall();
                 choice.candidates.push_back(cs);
-                // Candidates come in order of preference: a later one must be clearly
-                // better (half a point of F1) to win over an earlier near-tie.
-                if (cs.score > choice.candidates[best].score + 0.005)
+                // Candidates come in order of preference (the learned term, lower
+                // weights first): a later one must be clearly better to win.
+                if (cs.score > choice.candidates[best].score + tune.preferLowerBy)
                     best = j;
             }
             choice.automatic = true;

@@ -30,7 +30,12 @@ struct AutoTuneOptions {
     bool enabled = true;
     bool learned = true;   // consider the learned term
     bool histogram = true; // consider the intensity histogram term
-    std::vector<double> weights = {0.03, 0.1, 0.3, 1.0};
+    std::vector<double> weights = {0.03, 0.05, 0.1, 0.3, 1.0};
+    // A candidate with a larger weight (or a later model) must score this much
+    // better to be chosen: holding out a plane removes the seeds of its objects,
+    // which penalises the lower weights (the cut spreads from seeds) more than the
+    // final cut, which has every seed.
+    double preferLowerBy = 0.02;
     int maxFolds = 3;
     std::int64_t coarseVoxelLimit = 250000;
     StrokeClassifierOptions classifier;

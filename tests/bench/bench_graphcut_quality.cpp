@@ -3,7 +3,8 @@
 //
 //   bench_graphcut_quality [--sbem DIR] [--phantom-size 256] [--organelles mito,golgi]
 //                          [--variants default,auto,learned] [--connectivity 6]
-//                          [--polarity 0] [--skip-sbem] [--skip-phantom]
+//                          [--polarity 0] [--coarse-voxels 250000] [--weights ...]
+//                          [--skip-sbem] [--skip-phantom]
 //
 // Strokes are drawn by the stroke simulator on a few z planes; F1 is measured on the
 // voxels of every other plane (the unstroked sections), so a cut is not credited for
@@ -72,6 +73,7 @@ Volume unstrokedPlanes(const Shape3& shape, const std::vector<StrokePlane>& plan
 std::vector<double> weightGrid;  // --weights: the grid to choose from, else the default
 std::vector<double> cancelTimes; // --cancel-at: seconds after the start to press Cancel
 std::optional<double> polarity;  // --polarity: the boundary term's, else the default
+std::int64_t coarseVoxels = 0;   // --coarse-voxels: size of the cross-validation's copy
 
 void run(const std::string& label, const Volume& image, const Volume& truth, int planes,
          const std::vector<std::string>& variants, int connectivity) {
@@ -94,6 +96,8 @@ void run(const std::string& label, const Volume& image, const Volume& truth, int
         params.cut.energy.connectivity = connectivity;
         if (polarity)
             params.cut.energy.polarity = *polarity;
+        if (coarseVoxels > 0)
+            params.tune.coarseVoxelLimit = coarseVoxels;
         params.cut.band = BandMode::Never;
         if (!weightGrid.empty())
             params.tune.weights = weightGrid;
@@ -179,6 +183,8 @@ int main(int argc, char** argv) {
             connectivity = std::stoi(next());
         else if (a == "--polarity")
             polarity = std::stod(next());
+        else if (a == "--coarse-voxels")
+            coarseVoxels = std::stoll(next());
         else if (a == "--weights")
             for (const std::string& w : split(next()))
                 weightGrid.push_back(std::stod(w));
