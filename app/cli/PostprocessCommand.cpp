@@ -27,7 +27,9 @@ public:
         s->add_option("--label-values", labels_,
                       "Label value of each map in the output, comma-separated (default 1, 2, ...)");
         s->add_option("--out", out_, "Label volume to write")->required();
-        s->add_option("--threshold", options_.threshold, "Foreground where p > threshold")
+        s->add_option("--threshold", threshold_,
+                      "Foreground where p > threshold: one value, or one per map "
+                      "comma-separated (each organelle's own)")
             ->capture_default_str();
         s->add_option("--min-size", options_.minComponentVoxels,
                       "Remove connected components smaller than this many voxels")
@@ -48,6 +50,10 @@ public:
         if (!names.empty() && names.size() != probs_.size())
             throw InvalidArgument("--names gives " + std::to_string(names.size()) + " names for " +
                                   std::to_string(probs_.size()) + " maps");
+        const std::vector<std::string> thresholds = split(threshold_, ',');
+        if (thresholds.size() != 1 && thresholds.size() != probs_.size())
+            throw InvalidArgument("--threshold gives " + std::to_string(thresholds.size()) +
+                                  " values for " + std::to_string(probs_.size()) + " maps");
         if (!labels.empty() && labels.size() != probs_.size())
             throw InvalidArgument("--label-values gives " + std::to_string(labels.size()) +
                                   " values for " + std::to_string(probs_.size()) + " maps");
@@ -66,6 +72,17 @@ public:
             if (value < 1 || value > 65535)
                 throw InvalidArgument("label values must be 1 to 65535");
             m.label = static_cast<std::uint16_t>(value);
+            const std::string& t = thresholds[thresholds.size() == 1 ? 0 : i];
+            try {
+                std::size_t used = 0;
+                m.threshold = std::stod(t, &used);
+                if (used != t.size())
+                    throw InvalidArgument("");
+            } catch (const std::exception&) {
+                throw InvalidArgument("--threshold: '" + t + "' is not a number");
+            }
+            if (!(*m.threshold >= 0 && *m.threshold <= 1))
+                throw InvalidArgument("--threshold: " + t + " is not between 0 and 1");
             m.probabilities = readVolume(probs_[i]);
             maps.push_back(std::move(m));
         }
@@ -78,7 +95,7 @@ public:
 
 private:
     std::vector<std::string> probs_;
-    std::string names_, labels_, out_, rule_ = "highest";
+    std::string names_, labels_, out_, rule_ = "highest", threshold_ = "0.5";
     PostProcessOptions options_;
     int connectivity_ = 6;
 };

@@ -148,11 +148,12 @@ Volume combineOrganelles(const std::vector<OrganelleMap>& maps, OverlapRule rule
     std::vector<std::uint16_t> label(static_cast<std::size_t>(s.voxelCount()), 0);
     for (std::size_t m = 0; m < maps.size(); ++m) {
         progress.report(double(m) / double(maps.size() + 1), "combining " + maps[m].name);
+        const double threshold = maps[m].threshold.value_or(options.threshold);
         forEachProbabilityRow(maps[m].probabilities, [&](std::int64_t z, std::int64_t y,
                                                          const float* p) {
             const std::size_t base = static_cast<std::size_t>((z * s.y + y) * s.x);
             for (std::int64_t x = 0; x < s.x; ++x) {
-                if (!above(p[x], options.threshold))
+                if (!above(p[x], threshold))
                     continue;
                 const std::size_t i = base + static_cast<std::size_t>(x);
                 const bool take = rule == OverlapRule::Priority ? label[i] == 0 : p[x] > best[i];

@@ -7,6 +7,7 @@
 #include "core/volume/Volume.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,10 +37,13 @@ struct OrganelleMap {
     std::string name;
     std::uint16_t label = 1; // value in the combined label volume
     Volume probabilities;
+    // This organelle's threshold (each organelle's network is calibrated on its own);
+    // unset: PostProcessOptions::threshold.
+    std::optional<double> threshold;
 };
 
 // One label volume (uint8, or uint16 when a label exceeds 255) in which each voxel
-// holds at most one organelle: among those above the threshold, the most probable
+// holds at most one organelle: among those above their thresholds, the most probable
 // (HighestProbability) or the first in `maps` order (Priority). Small components are
 // then removed per organelle. Throws InvalidArgument for maps of different shapes.
 Volume combineOrganelles(const std::vector<OrganelleMap>& maps, OverlapRule rule,

@@ -111,6 +111,27 @@ TEST_CASE("cisterna-cli trains, fine-tunes, predicts and post-processes a phanto
             for (std::int64_t x = 0; x < 40; ++x)
                 differing += segmentation.valueAt({z, y, x}) != expected.valueAt({z, y, x});
     CHECK(differing == 0);
+
+    // Two maps, each at its own threshold; a count that fits neither is refused.
+    const std::string two = dir.file("two.h5");
+    r = runCli("postprocess --prob " + prob + " --prob " + prob + " --out " + two +
+               " --threshold 0.9,0.2 --rule priority");
+    INFO(r.out << r.err);
+    REQUIRE(r.exitCode == 0);
+    const Volume both = readVolume(two);
+    std::int64_t wrong = 0;
+    for (std::int64_t z = 0; z < 40; ++z)
+        for (std::int64_t y = 0; y < 40; ++y)
+            for (std::int64_t x = 0; x < 40; ++x) {
+                const double p = probabilities.valueAt({z, y, x}) / 255.0;
+                const int want = p > 0.9 ? 1 : p > 0.2 ? 2 : 0;
+                wrong += int(both.valueAt({z, y, x})) != want;
+            }
+    CHECK(wrong == 0);
+    r = runCli("postprocess --prob " + prob + " --prob " + prob + " --out " + two +
+               " --threshold 0.9,0.2,0.1");
+    CHECK(r.exitCode != 0);
+    CHECK(r.err.find("3 values for 2 maps") != std::string::npos);
 }
 
 TEST_CASE("cisterna-cli learning commands fail clearly on bad input", "[learning][cli]") {

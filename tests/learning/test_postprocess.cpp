@@ -69,6 +69,14 @@ TEST_CASE("each voxel gets at most one organelle", "[learning][postprocess]") {
     CHECK(values(combineOrganelles(maps, OverlapRule::HighestProbability, o)) ==
           std::vector<int>{0, 3, 3, 0, 0});
 
+    // Each organelle at its own threshold: ER only above 0.8, mito from 0.1.
+    std::vector<OrganelleMap> own = maps;
+    own[0].threshold = 0.1;
+    own[1].threshold = 0.8;
+    o.minComponentVoxels = 0;
+    CHECK(values(combineOrganelles(own, OverlapRule::HighestProbability, o)) ==
+          std::vector<int>{1, 3, 1, 1, 0});
+
     const std::vector<OrganelleMap> mismatched{{"mito", 1, mito}, {"er", 3, row({1, 2})}};
     CHECK_THROWS_AS(combineOrganelles(mismatched, OverlapRule::Priority, o), InvalidArgument);
     CHECK_THROWS_AS(combineOrganelles({}, OverlapRule::Priority, o), InvalidArgument);

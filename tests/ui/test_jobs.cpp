@@ -2,6 +2,7 @@
 // overlay, training that can be cancelled, and closing with jobs running.
 #include "UiTestSupport.h"
 
+#include "ui/model/DocumentModel.h"
 #include "ui/model/JobManager.h"
 #include "ui/model/LearningJobs.h"
 #include "ui/render/SceneUpdater.h"
@@ -194,6 +195,43 @@ TEST_CASE("an automatic graph cut shows a first result, and cancel puts the laye
     doc->undoStack()->undo();
     doc->undoStack()->undo();
     REQUIRE(doc->layer(0, Layer::Truth).isNull());
+}
+
+TEST_CASE("post-processing cuts each organelle at its own threshold", "[ui][jobs][learning]") {
+    // Two organelles predicted on a row of voxels; mito's threshold is low, ER's high.
+    DocumentModel doc;
+    doc.setImage(Volume::allocate(DataType::UInt8, {1, 1, 5}), "row");
+    const int mito = doc.addOrganelle("mito");
+    const int er = doc.addOrganelle("er");
+    auto prediction = [](std::vector<int> percent) {
+        Volume p = Volume::allocate(DataType::UInt8, {1, 1, 5});
+        for (std::int64_t x = 0; x < 5; ++x)
+            p.view<std::uint8_t>()(0, 0, x) = std::uint8_t(percent[std::size_t(x)] * 255 / 100);
+        return p;
+    };
+    doc.setLayer(mito, Layer::Prediction, prediction({90, 60, 20, 70, 0}));
+    doc.setLayer(er, Layer::Prediction, prediction({60, 90, 70, 70, 0}));
+    doc.setOrganelleThreshold(mito, 0.1);
+    doc.setOrganelleThreshold(er, 0.8);
+    JobManager jobs;
+    auto row = [&](int organelle) {
+        std::vector<int> out;
+        for (std::int64_t x = 0; x < 5; ++x)
+            out.push_back(doc.layer(organelle, Layer::Segmentation).view<std::uint8_t>()(0, 0, x));
+        return out;
+    };
+    PostProcessSettings settings; // one organelle per voxel, each at its own threshold
+    REQUIRE(waitForJob(startPostProcess(jobs, doc, settings)) == Job::State::Succeeded);
+    CHECK(row(mito) == std::vector<int>{1, 0, 1, 1, 0}); // ER wins voxel 1 only
+    CHECK(row(er) == std::vector<int>{0, 1, 0, 0, 0});
+    settings.onePerVoxel = false;
+    REQUIRE(waitForJob(startPostProcess(jobs, doc, settings)) == Job::State::Succeeded);
+    CHECK(row(mito) == std::vector<int>{1, 1, 1, 1, 0});
+    CHECK(row(er) == std::vector<int>{0, 1, 0, 0, 0});
+    // One threshold for all, when the dialog sets it.
+    settings.threshold = 0.5;
+    REQUIRE(waitForJob(startPostProcess(jobs, doc, settings)) == Job::State::Succeeded);
+    CHECK(row(er) == std::vector<int>{1, 1, 1, 1, 0});
 }
 
 TEST_CASE("jobs refuse to start without their input, with a sentence for the user", "[ui][jobs]") {

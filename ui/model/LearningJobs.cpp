@@ -288,7 +288,6 @@ Job* startPostProcess(JobManager& jobs, DocumentModel& document,
             chosen.push_back(i);
     std::vector<int> uids;
     std::vector<OrganelleMap> maps;
-    std::vector<double> thresholds;
     for (int i : chosen) {
         const Organelle& o = document.organelle(i);
         if (o.layer(Layer::Prediction).isNull())
@@ -297,9 +296,9 @@ Job* startPostProcess(JobManager& jobs, DocumentModel& document,
         map.name = o.name.toStdString();
         map.label = std::uint16_t(maps.size() + 1);
         map.probabilities = o.layer(Layer::Prediction);
+        map.threshold = settings.threshold.value_or(o.threshold);
         maps.push_back(std::move(map));
         uids.push_back(o.uid);
-        thresholds.push_back(settings.threshold.value_or(o.threshold));
     }
     if (maps.empty())
         throw InvalidArgument("No organelle has a prediction yet: predict before post-processing.");
@@ -307,8 +306,7 @@ Job* startPostProcess(JobManager& jobs, DocumentModel& document,
     return jobs.start("Post-process", "postprocess", [=](JobContext& context) -> JobFinish {
         std::vector<Volume> results;
         if (settings.onePerVoxel && maps.size() > 1) {
-            PostProcessOptions options;
-            options.threshold = settings.threshold.value_or(thresholds.front());
+            PostProcessOptions options; // the thresholds are the maps' own
             options.minComponentVoxels = settings.minComponentVoxels;
             const Volume combined = combineOrganelles(maps, OverlapRule::HighestProbability,
                                                       options, context.progressRange(0, 0.8));
@@ -331,7 +329,7 @@ Job* startPostProcess(JobManager& jobs, DocumentModel& document,
         } else {
             for (std::size_t k = 0; k < maps.size(); ++k) {
                 PostProcessOptions options;
-                options.threshold = thresholds[k];
+                options.threshold = *maps[k].threshold;
                 options.minComponentVoxels = settings.minComponentVoxels;
                 results.push_back(postProcess(maps[k].probabilities, options).contiguous());
                 context.report(double(k + 1) / double(maps.size()), maps[k].name);
