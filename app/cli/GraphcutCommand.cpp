@@ -75,6 +75,10 @@ public:
         weightOption_ = subcommand->add_option(
             "--regional-weight", params_.energy.regionalWeight,
             "Weight of the regional term (0: strokes only; default: chosen from the strokes)");
+        biasOption_ = subcommand->add_option(
+            "--log-odds-bias", params_.energy.logOddsBias,
+            "Added to the learned term's (or prior's) log-odds: > 0 widens thin objects "
+            "(default: chosen from the strokes, 0 or 2)");
         modelOption_ = subcommand->add_option(
             "--regional-model", model_,
             "learned, histogram, gmm or none (default: learned or histogram, chosen from the "
@@ -108,6 +112,7 @@ public:
         autoParams.tune.enabled = !noAuto_;
         autoParams.fixedWeight = weightOption_->count() > 0 || noAuto_;
         autoParams.fixedModel = modelOption_->count() > 0 || noAuto_;
+        autoParams.fixedBias = biasOption_->count() > 0 || noAuto_;
         if (!prior_.empty())
             autoParams.prior = probabilityMap(readVolume(prior_), image.shape(), prior_);
         int lastPercent = -1;
@@ -151,10 +156,10 @@ public:
         std::cout << "energy: " << choice.summary() << "\n";
         for (const CandidateScore& c : choice.candidates) {
             std::snprintf(line, sizeof line,
-                          "  candidate %-9s weight %-6.3g held-out %.3f (object %.3f, "
-                          "background %.3f)\n",
-                          toString(c.model), c.regionalWeight, c.score, c.objectRecall,
-                          c.backgroundRecall);
+                          "  candidate %-9s weight %-6.3g bias %+-4.3g held-out %.3f (object "
+                          "%.3f, background %.3f)\n",
+                          toString(c.model), c.regionalWeight, c.logOddsBias, c.score,
+                          c.objectRecall, c.backgroundRecall);
             std::cout << line;
         }
         if (choice.classifierAccuracy >= 0) {
@@ -194,6 +199,7 @@ private:
     std::string model_ = "histogram";
     std::string prior_, saveProbability_;
     CLI::Option* weightOption_ = nullptr;
+    CLI::Option* biasOption_ = nullptr;
     CLI::Option* modelOption_ = nullptr;
     bool noAuto_ = false, banded_ = false, exact_ = false, quiet_ = false;
 };

@@ -201,6 +201,7 @@ struct Tally {
 struct Candidate {
     RegionalModel model;
     double weight;
+    double bias; // log-odds bias of the learned term
 };
 
 } // namespace
@@ -215,6 +216,10 @@ std::string EnergyChoice::summary() const {
     std::snprintf(line, sizeof line, "%s, regional weight %.3g, lambda %.3g", term, regionalWeight,
                   lambda);
     std::string s = line;
+    if (logOddsBias != 0) {
+        std::snprintf(line, sizeof line, ", log-odds bias %+.3g", logOddsBias);
+        s += line;
+    }
     if (automatic && score >= 0) {
         std::snprintf(line, sizeof line,
                       " (chosen from %zu settings by %d-fold cross-validation on the strokes: "
@@ -277,10 +282,18 @@ AutoGraphCutResult autoGraphCut(const Volume& input, const Volume& strokeInput,
     }
     const std::vector<double> weights =
         params.fixedWeight ? std::vector<double>{energy.regionalWeight} : tune.weights;
+    // In order of preference: the learned term first, unbiased first, lower weights
+    // first (see preferLowerBy).
     std::vector<Candidate> candidates;
-    for (RegionalModel m : models)
-        for (double w : weights)
-            candidates.push_back({m, w});
+    for (RegionalModel m : models) {
+        const std::vector<double> biases =
+            m != RegionalModel::Learned || params.fixedBias || tune.learnedBiases.empty()
+                ? std::vector<double>{energy.logOddsBias}
+                : tune.learnedBiases;
+        for (double b : biases)
+            for (double w : weights)
+                candidates.push_back({m, w, m == RegionalModel::Learned ? b : 0.0});
+    }
     const bool wantLearned = std::any_of(
         models.begin(), models.end(), [](RegionalModel m) { return m == RegionalModel::Learned; });
 
@@ -439,6 +452,7 @@ AutoGraphCutResult autoGraphCut(const Volume& input, const Volume& strokeInput,
                     EnergyParams e = energy;
                     e.regionalModel = candidates[j].model;
                     e.regionalWeight = candidates[j].weight;
+                    e.logOddsBias = candidates[j].bias;
                     e.sigma.reset();
                     e.axisSigma = coarseSigma;
                     if (candidates[j].model == RegionalModel::Learned)
@@ -476,10 +490,15 @@ AutoGraphCutResult autoGraphCut(const Volume& input, const Volume& strokeInput,
         }
         if (usedFolds >= 1 && totalObject > 0 && totalBackground > 0) {
             // The object share of the volume: the median of the candidates' cuts, so
-            // that neither a collapsed nor a leaking candidate sets it.
+            // that neither a collapsed nor a leaking candidate sets it. Unbiased
+            // candidates only: the biased ones all widen the object, and trying them
+            // must not change how the others score.
             std::vector<double> shares;
-            for (const Tally& tl : tallies)
-                shares.push_back(tl.cutVoxels > 0 ? tl.cutObject / tl.cutVoxels : 0);
+            for (std::size_t j = 0; j < tallies.size(); ++j)
+                if (candidates[j].bias == 0 || j == 0) {
+                    const Tally& tl = tallies[j];
+                    shares.push_back(tl.cutVoxels > 0 ? tl.cutObject / tl.cutVoxels : 0);
+                }
             std::nth_element(shares.begin(), shares.begin() + std::ptrdiff_t(shares.size() / 2),
                              shares.end());
             const double prevalence = std::clamp(shares[shares.size() / 2], 0.001, 0.5);
@@ -488,6 +507,7 @@ AutoGraphCutResult autoGraphCut(const Volume& input, const Volume& strokeInput,
                 CandidateScore cs;
                 cs.model = candidates[j].model;
                 cs.regionalWeight = candidates[j].weight;
+                cs.logOddsBias = candidates[j].bias;
                 cs.score = tallies[j].estimatedF1(prevalence);
                 cs.objectRecall = tallies[j].objectRecall();
                 cs.backgroundRecall = tallies[j].backgroundRecall();
@@ -502,6 +522,7 @@ AutoGraphCutResult autoGraphCut(const Volume& input, const Volume& strokeInput,
             choice.score = choice.candidates[best].score;
             energy.regionalModel = candidates[best].model;
             energy.regionalWeight = candidates[best].weight;
+            energy.logOddsBias = candidates[best].bias;
         } else {
             choice.note = "too few strokes to cross-validate: paint both classes on at least "
                           "two planes; defaults used";
@@ -554,6 +575,7 @@ AutoGraphCutResult autoGraphCut(const Volume& input, const Volume& strokeInput,
     choice.model = energy.regionalModel;
     choice.lambda = energy.lambda;
     choice.regionalWeight = energy.regionalWeight;
+    choice.logOddsBias = energy.logOddsBias;
     choice.axisSigma = axisSigma;
     choice.connectivity = energy.connectivity;
     result.cut.warning = collapseWarning(result.cut.stats.objectVoxels, image.voxelCount(), counts);

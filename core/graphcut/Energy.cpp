@@ -289,6 +289,10 @@ Energy Energy::fit(const Volume& image, const Volume& strokes, const EnergyParam
                               std::to_string(params.mixtureComponents));
     if (params.lengthUnit && (!(*params.lengthUnit > 0) || !finite(*params.lengthUnit)))
         throw InvalidArgument("the length unit must be a positive number of nm");
+    if (!finite(params.logOddsBias) || std::abs(params.logOddsBias) > kMaxLogRatio)
+        throw InvalidArgument("the log-odds bias must be a number of magnitude at most " +
+                              std::to_string(kMaxLogRatio) + ", got " +
+                              std::to_string(params.logOddsBias));
     if (!(params.polarity >= -1 && params.polarity <= 1))
         throw InvalidArgument("the polarity must be in -1..1, got " +
                               std::to_string(params.polarity));
@@ -353,8 +357,9 @@ Energy Energy::fit(const Volume& image, const Volume& strokes, const EnergyParam
         regional.resize(256);
         for (std::size_t b = 0; b < 256; ++b) {
             const double p = (double(b) + 0.5) / 256.0;
-            regional[b] = params.regionalWeight *
-                          std::clamp(std::log(p / (1 - p)), -kMaxLogRatio, kMaxLogRatio);
+            regional[b] =
+                params.regionalWeight *
+                std::clamp(std::log(p / (1 - p)) + params.logOddsBias, -kMaxLogRatio, kMaxLogRatio);
         }
     } else if (!mapped && params.regionalModel != RegionalModel::None &&
                params.regionalWeight > 0) {

@@ -75,6 +75,11 @@ struct EnergyParams {
     // P(object) per voxel as 0..255 (uint8, the image's shape) for the Learned and
     // Prior models; shared, not copied.
     Volume probability;
+    // Added to log P / (1 - P) of the probability map: > 0 takes voxels the classifier
+    // hesitates on as object. A forest trained on strokes down the middle of thin
+    // organelles (Golgi cisternae, ER) calls their membranes and grazing sections
+    // background; a positive bias recovers them (the automatic choice tries it).
+    double logOddsBias = 0.0;
 };
 
 using Capacity = std::int32_t;

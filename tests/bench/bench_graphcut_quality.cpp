@@ -136,10 +136,10 @@ void run(const std::string& label, const Volume& image, const Volume& truth, int
             if (first >= 0)
                 std::printf("            first (coarse) result after %.2f s\n", first);
             for (const CandidateScore& c : r.choice.candidates)
-                std::printf("            candidate %-9s weight %-5.3g held-out %.3f (object %.3f, "
-                            "background %.3f)\n",
-                            toString(c.model), c.regionalWeight, c.score, c.objectRecall,
-                            c.backgroundRecall);
+                std::printf("            candidate %-9s weight %-5.3g bias %+-4.3g held-out %.3f "
+                            "(object %.3f, background %.3f)\n",
+                            toString(c.model), c.regionalWeight, c.logOddsBias, c.score,
+                            c.objectRecall, c.backgroundRecall);
             if (!r.cut.warning.empty())
                 std::printf("            warning: %s\n", r.cut.warning.c_str());
         } catch (const std::exception& ex) {

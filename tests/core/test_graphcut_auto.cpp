@@ -395,3 +395,33 @@ TEST_CASE("the automatic cut leaves a session for a quick re-cut with its energy
     // The automatic result handed out earlier is not touched by the re-cut.
     CHECK(r.cut.labels.view<std::uint8_t>()(11, 20, 20) == 1);
 }
+
+TEST_CASE("a log-odds bias takes hesitant voxels of the learned term as object",
+          "[graphcut][auto]") {
+    // P(object) 0.9 on the left, 0.35 in the middle (a membrane the classifier
+    // hesitates on), 0.05 on the right; a flat image, so only the regional term speaks.
+    Volume image = Volume::allocate(DataType::UInt8, {2, 8, 30});
+    Volume strokes = Volume::allocate(DataType::UInt8, image.shape(), VolumeRole::Label);
+    Volume p = Volume::allocate(DataType::UInt8, image.shape());
+    auto pv = p.view<std::uint8_t>();
+    for (std::int64_t z = 0; z < 2; ++z)
+        for (std::int64_t y = 0; y < 8; ++y)
+            for (std::int64_t x = 0; x < 30; ++x)
+                pv(z, y, x) = x < 10 ? 230 : x < 20 ? 89 : 13;
+    paintLine(strokes, 0, 4, 0, 2, kStrokeObject);
+    paintLine(strokes, 0, 4, 28, 30, kStrokeBackground);
+    EnergyParams params;
+    params.regionalModel = RegionalModel::Prior;
+    params.probability = p;
+    params.regionalWeight = 1;
+    params.lambda = 0.01;
+    auto middle = [&](double bias) {
+        params.logOddsBias = bias;
+        const GraphCutResult r = exactGraphCut(image, strokes, Energy::fit(image, strokes, params));
+        return int(r.labels.view<std::uint8_t>()(1, 4, 15));
+    };
+    CHECK(middle(0.0) == 0);
+    CHECK(middle(1.0) == 1); // log(0.35 / 0.65) = -0.62
+    params.logOddsBias = std::nan("");
+    CHECK_THROWS_AS(Energy::fit(image, strokes, params), InvalidArgument);
+}

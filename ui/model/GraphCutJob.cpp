@@ -18,7 +18,8 @@ namespace {
 bool sameEnergy(const EnergyParams& a, const EnergyParams& b) {
     return a.lambda == b.lambda && a.sigma == b.sigma && a.connectivity == b.connectivity &&
            a.regionalWeight == b.regionalWeight && a.regionalModel == b.regionalModel &&
-           a.histogramBins == b.histogramBins && a.mixtureComponents == b.mixtureComponents;
+           a.histogramBins == b.histogramBins && a.mixtureComponents == b.mixtureComponents &&
+           a.polarity == b.polarity && a.logOddsBias == b.logOddsBias;
 }
 
 std::string summary(const GraphCutStats& stats) {
