@@ -251,6 +251,22 @@ TEST_CASE("ITK reports truncated, lying and foreign files clearly", "[itk][malfo
         REQUIRE_THAT(test::formatErrorOf([&] { readVolume(dir.file("lost.nhdr")); }),
                      Contains("lost.raw"));
     }
+    SECTION("a truncated gzipped NIfTI is refused, not read with zeros for the rest") {
+        const Volume big = test::patternVolume(DataType::UInt16, {16, 32, 40});
+        writeVolume(dir.file("cut.nii.gz"), big);
+        const std::string bytes = readWholeFile(dir.file("cut.nii.gz"));
+        test::writeFileBytes(dir.file("cut.nii.gz"), bytes.substr(0, bytes.size() / 2));
+        const std::string error = test::formatErrorOf([&] { readVolume(dir.file("cut.nii.gz")); });
+        REQUIRE_THAT(error, Contains("cut.nii.gz"));
+        REQUIRE_THAT(error, Contains("truncated"));
+        REQUIRE_THAT(error, Contains("41312 bytes")); // 16 x 32 x 40 x 2 after 352 of header
+        // The whole file still reads, voxel for voxel.
+        writeVolume(dir.file("whole.nii.gz"), big);
+        const Volume back = readVolume(dir.file("whole.nii.gz"));
+        REQUIRE(back.shape() == big.shape());
+        REQUIRE(std::memcmp(back.contiguous().data(), big.contiguous().data(),
+                            std::size_t(big.byteCount())) == 0);
+    }
     SECTION("a NRRD header lying about its size fails fast, without allocating") {
         // 10^12 voxels announced, 64 bytes present; the memory budget is set so that
         // an attempt to allocate would surface as MemoryBudgetError, not FormatError.

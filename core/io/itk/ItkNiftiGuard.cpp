@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <zlib.h>
 
@@ -18,6 +19,9 @@ constexpr int kNifti1HeaderBytes = 348;
 constexpr double kLargestSpatialValue = 1e9;
 
 // NIfTI-1 byte offsets.
+constexpr std::size_t kDim = 40;        // int16[8]
+constexpr std::size_t kBitpix = 72;     // int16
+constexpr std::size_t kVoxOffset = 108; // float
 constexpr std::size_t kPixdim = 76;     // float[8]
 constexpr std::size_t kQformCode = 252; // int16
 constexpr std::size_t kSformCode = 254; // int16
@@ -76,6 +80,46 @@ void rejectHostileNiftiTransform(const VolumePath& path) {
     if (!sane)
         throw FormatError(path.display(), "the NIfTI header's voxel size or orientation (pixdim, "
                                           "qform or sform) holds infinite or absurd values");
+}
+
+void rejectShortNiftiData(const VolumePath& path) {
+    gzFile file = ::gzopen(path.file.c_str(), "rb");
+    if (!file)
+        return; // ITK says why it cannot open it
+    unsigned char bytes[kNifti1HeaderBytes];
+    const int got = ::gzread(file, bytes, kNifti1HeaderBytes);
+    std::int32_t sizeofHeader = 0;
+    std::memcpy(&sizeofHeader, bytes, 4);
+    const Nifti1Header header(bytes, sizeofHeader != kNifti1HeaderBytes);
+    if (got != kNifti1HeaderBytes || header.at<std::int32_t>(0) != kNifti1HeaderBytes) {
+        ::gzclose(file);
+        return; // NIfTI-2 or not NIfTI: ITK's checks
+    }
+    const int dims = header.at<std::int16_t>(kDim);
+    const int bitpix = header.at<std::int16_t>(kBitpix);
+    const float voxOffset = header.at<float>(kVoxOffset);
+    double needed = bitpix > 0 ? double(bitpix) / 8.0 : 0.0;
+    for (int d = 1; d <= std::min(dims, 7); ++d)
+        needed *= std::max<int>(header.at<std::int16_t>(kDim + 2 * std::size_t(d)), 1);
+    needed += std::isfinite(voxOffset) ? std::max(double(voxOffset), double(got)) : double(got);
+    // Count what the stream holds, up to what is needed.
+    double have = got;
+    std::unique_ptr<unsigned char[]> piece(new unsigned char[1 << 20]);
+    int n = 0;
+    while (have < needed && (n = ::gzread(file, piece.get(), 1 << 20)) > 0)
+        have += n;
+    int code = Z_OK;
+    const char* message = ::gzerror(file, &code);
+    const std::string zlibMessage = message ? message : "";
+    ::gzclose(file);
+    if (have < needed)
+        throw FormatError(path.display(), "the file is truncated: its header promises " +
+                                              std::to_string(std::int64_t(needed)) +
+                                              " bytes (voxels included) " + "but it holds " +
+                                              std::to_string(std::int64_t(have)));
+    if (n < 0 || (code != Z_OK && code != Z_STREAM_END))
+        throw FormatError(path.display(),
+                          "its compressed data is damaged (zlib: " + zlibMessage + ")");
 }
 
 } // namespace cisterna::itkio

@@ -11,4 +11,11 @@ namespace cisterna::itkio {
 // affine rows (if sform_code is set) are not finite or exceed 1e9 in magnitude.
 void rejectHostileNiftiTransform(const VolumePath& path);
 
+// Throws FormatError when a NIfTI-1 file (.nii or .nii.gz) holds fewer bytes than its
+// header promises (vox_offset + every voxel), or its gzip stream is damaged: the
+// NIfTI library fills what it could not read with zeros and reports nothing, so a
+// truncated download would be read as a volume whose end is black. A .nii.gz is
+// decompressed once for this (streamed, in 1 MiB pieces).
+void rejectShortNiftiData(const VolumePath& path);
+
 } // namespace cisterna::itkio

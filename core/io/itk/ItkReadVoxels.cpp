@@ -1,5 +1,6 @@
 #include "core/io/itk/ItkReadVoxels.h"
 
+#include "core/io/itk/ItkNiftiGuard.h"
 #include "core/volume/MemoryBudget.h"
 
 #include <cstring>
@@ -89,6 +90,8 @@ Volume readItkVoxels(const VolumePath& path, ItkHeader& header, const Box3& regi
         // copies it into ours.
         requireMemory(static_cast<std::uint64_t>(header.shape.voxelCount()) * io.GetComponentSize(),
                       "NIfTI library's copy of the image");
+    if (header.kind.flavor == ItkFlavor::Nifti && !region.size.isEmpty())
+        rejectShortNiftiData(path); // the NIfTI library zero-fills what is missing
     const bool direct = !header.converted && fileBox == region;
     if (region.size.isEmpty()) {
         // Nothing to read: ITK has no notion of an empty region.
