@@ -1,8 +1,11 @@
 // Background jobs: the job manager, a graph cut on the phantom that changes the
 // overlay, training that can be cancelled, and closing with jobs running.
+#include "TestPaths.h"
 #include "UiTestSupport.h"
 
 #include "ui/model/DocumentModel.h"
+#include "ui/model/EvaluationJob.h"
+#include "ui/model/FileIoLock.h"
 #include "ui/model/JobManager.h"
 #include "ui/model/LearningJobs.h"
 #include "ui/render/SceneUpdater.h"
@@ -12,6 +15,7 @@
 #include "ui/widgets/MainWindow.h"
 #include "ui/widgets/SliceView.h"
 
+#include "core/io/VolumeIO.h"
 #include "core/util/Error.h"
 
 #include <QApplication>
@@ -232,6 +236,38 @@ TEST_CASE("post-processing cuts each organelle at its own threshold", "[ui][jobs
     settings.threshold = 0.5;
     REQUIRE(waitForJob(startPostProcess(jobs, doc, settings)) == Job::State::Succeeded);
     CHECK(row(er) == std::vector<int>{1, 1, 1, 1, 0});
+}
+
+TEST_CASE("an evaluation job compares the layer as it was when it started", "[ui][jobs]") {
+    // The job reads its ground truth from a file under the app's file lock; the test
+    // holds the lock, paints the evaluated layer in place as the brush does, then
+    // lets the job go on: it must score the snapshot, not the painted layer.
+    ScratchDir dir("ui-evaluate");
+    DocumentModel doc;
+    doc.setImage(Volume::allocate(DataType::UInt8, {2, 4, 4}), "small");
+    const int mito = doc.addOrganelle("mito");
+    Volume truth = Volume::allocate(DataType::UInt8, {2, 4, 4}, VolumeRole::Label);
+    for (std::int64_t x = 0; x < 4; ++x)
+        truth.view<std::uint8_t>()(0, 0, x) = 1;
+    writeVolume(dir.file("truth.h5"), truth);
+    doc.setLayer(mito, Layer::Truth, truth.clone()); // a perfect segmentation
+    JobManager jobs;
+    EvaluationRequest request;
+    request.organelle = mito;
+    request.truthPath = QString::fromStdString(dir.file("truth.h5"));
+    std::optional<EvaluationRow> result;
+    Job* job = nullptr;
+    {
+        const std::lock_guard<std::mutex> lock(fileIoMutex());
+        job = startEvaluation(jobs, doc, request, [&](const EvaluationRow& r) { result = r; });
+        Volume layer = doc.layer(mito, Layer::Truth); // shares the voxels
+        for (std::int64_t y = 0; y < 4; ++y)
+            for (std::int64_t x = 0; x < 4; ++x)
+                layer.view<std::uint8_t>()(1, y, x) = 1; // painted while the job waits
+    }
+    REQUIRE(waitForJob(job) == Job::State::Succeeded);
+    REQUIRE(result);
+    CHECK(result->evaluation.voxels.f1() == Approx(1.0));
 }
 
 TEST_CASE("jobs refuse to start without their input, with a sentence for the user", "[ui][jobs]") {

@@ -1,5 +1,7 @@
 #include "ui/model/EvaluationJob.h"
 
+#include "ui/model/FileIoLock.h"
+
 #include "core/io/VolumeIO.h"
 #include "core/util/Error.h"
 
@@ -10,13 +12,14 @@ namespace cisterna::ui {
 Job* startEvaluation(JobManager& jobs, DocumentModel& document, const EvaluationRequest& request,
                      std::function<void(const EvaluationRow&)> onResult) {
     const Organelle& o = document.organelle(request.organelle);
-    const Volume prediction = o.layer(request.layer);
-    if (prediction.isNull())
+    if (o.layer(request.layer).isNull())
         throw InvalidArgument(o.name.toStdString() + " has no " + layerName(request.layer) +
                               " layer to evaluate yet.");
     if (request.layer == Layer::Strokes)
         throw InvalidArgument("strokes are not a segmentation; evaluate truth, prediction or "
                               "segmentation");
+    // A snapshot: the brush paints layers in place while the job runs.
+    const Volume prediction = o.layer(request.layer).clone();
     const Volume reference = document.referenceLabels();
     if (request.truthPath.isEmpty() && reference.isNull())
         throw InvalidArgument("Choose a ground-truth file: this image has no reference labels.");
@@ -37,7 +40,11 @@ Job* startEvaluation(JobManager& jobs, DocumentModel& document, const Evaluation
     return jobs.start(
         "Evaluate: " + o.name, "evaluate", [=](JobContext& context) mutable -> JobFinish {
             context.report(0.05, truthPath.empty() ? "comparing" : "reading the ground truth");
-            Volume truth = truthPath.empty() ? reference : readVolume(truthPath);
+            Volume truth = reference;
+            if (!truthPath.empty()) {
+                const std::lock_guard<std::mutex> lock(fileIoMutex()); // HDF5 is not thread-safe
+                truth = readVolume(truthPath);
+            }
             if (truth.shape() != shape)
                 throw InvalidArgument("the ground truth has shape " + toString(truth.shape()) +
                                       " but the image has shape " + toString(shape));
