@@ -6,6 +6,7 @@
 #include "core/util/Stopwatch.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -198,6 +199,31 @@ struct Tally {
     }
 };
 
+// The object share of a volume from a class-balanced classifier's P(object): its
+// odds are likelihood ratios, so the share pi is the fixed point of
+// pi = mean(pi P / (pi P + (1 - pi)(1 - P))) (Saerens et al., Neural Computation
+// 2002: adjusting a classifier to new priors by EM).
+double objectShare(const Volume& probability) {
+    std::array<double, 256> count{};
+    const auto* p = static_cast<const std::uint8_t*>(probability.data());
+    for (std::int64_t i = 0; i < probability.voxelCount(); ++i)
+        count[p[i]] += 1;
+    const double n = double(probability.voxelCount());
+    double pi = 0.5;
+    for (int iteration = 0; iteration < 200; ++iteration) {
+        double sum = 0;
+        for (std::size_t b = 0; b < 256; ++b) {
+            const double q = (double(b) + 0.5) / 256.0;
+            sum += count[b] * pi * q / (pi * q + (1 - pi) * (1 - q));
+        }
+        const double next = sum / n;
+        if (std::abs(next - pi) < 1e-6)
+            return next;
+        pi = next;
+    }
+    return pi;
+}
+
 struct Candidate {
     RegionalModel model;
     double weight;
@@ -375,6 +401,8 @@ AutoGraphCutResult autoGraphCut(const Volume& input, const Volume& strokeInput,
         std::vector<Tally> tallies;
         int usedFolds = 0;
         double totalObject = 0, totalBackground = 0;
+        double classifierShare = 0; // summed over the folds' forests
+        int classifierShares = 0;
         // Folds by plane first; stroke by stroke when holding out planes leaves too
         // little evidence: a fold is skipped when the rest keeps under a tenth of a
         // class's stroked voxels (the forest and the histograms would be trained on
@@ -443,6 +471,8 @@ AutoGraphCutResult autoGraphCut(const Volume& input, const Volume& strokeInput,
                     for (std::size_t c = 0; c < coarse.centre.size(); ++c)
                         p[c] = std::uint8_t(std::lround(
                             255.0f * forest.probability(features.voxel(coarse.centre[c]))));
+                    classifierShare += objectShare(coarseProbability);
+                    ++classifierShares;
                 }
                 for (std::size_t j = 0; j < candidates.size(); ++j) {
                     progress.report(0.3 + 0.3 *
@@ -489,19 +519,26 @@ AutoGraphCutResult autoGraphCut(const Volume& input, const Volume& strokeInput,
                 break;
         }
         if (usedFolds >= 1 && totalObject > 0 && totalBackground > 0) {
-            // The object share of the volume: the median of the candidates' cuts, so
-            // that neither a collapsed nor a leaking candidate sets it. Unbiased
-            // candidates only: the biased ones all widen the object, and trying them
-            // must not change how the others score.
-            std::vector<double> shares;
-            for (std::size_t j = 0; j < tallies.size(); ++j)
-                if (candidates[j].bias == 0 || j == 0) {
-                    const Tally& tl = tallies[j];
-                    shares.push_back(tl.cutVoxels > 0 ? tl.cutObject / tl.cutVoxels : 0);
-                }
-            std::nth_element(shares.begin(), shares.begin() + std::ptrdiff_t(shares.size() / 2),
-                             shares.end());
-            const double prevalence = std::clamp(shares[shares.size() / 2], 0.001, 0.5);
+            // The object share of the volume, which turns recalls into an F1. From the
+            // folds' classifiers when the learned term is tried (a property of the
+            // image, not of any candidate, so a leaking or collapsing cut cannot set
+            // it); else the median of the unbiased candidates' cuts.
+            double prevalence = 0;
+            if (classifierShares > 0) {
+                prevalence = classifierShare / classifierShares;
+            } else {
+                std::vector<double> shares;
+                for (std::size_t j = 0; j < tallies.size(); ++j)
+                    if (candidates[j].bias == 0 || j == 0) {
+                        const Tally& tl = tallies[j];
+                        shares.push_back(tl.cutVoxels > 0 ? tl.cutObject / tl.cutVoxels : 0);
+                    }
+                std::nth_element(shares.begin(), shares.begin() + std::ptrdiff_t(shares.size() / 2),
+                                 shares.end());
+                prevalence = shares[shares.size() / 2];
+            }
+            prevalence = std::clamp(prevalence, 0.001, 0.5);
+            choice.objectShare = prevalence;
             std::size_t best = 0;
             for (std::size_t j = 0; j < candidates.size(); ++j) {
                 CandidateScore cs;

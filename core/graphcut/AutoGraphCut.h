@@ -61,7 +61,8 @@ struct EnergyChoice {
     Vec3d axisSigma{1, 1, 1};
     int connectivity = 6;
     int folds = 0;
-    double score = -1; // estimated F1 of the chosen energy (-1: not scored)
+    double score = -1;       // estimated F1 of the chosen energy (-1: not scored)
+    double objectShare = -1; // the volume's object share the scores assumed
     std::vector<CandidateScore> candidates;
     std::string note;               // why no choice was made, when it was not
     double classifierAccuracy = -1; // out-of-bag, when the learned term was trained

@@ -75,6 +75,15 @@ std::vector<double> cancelTimes; // --cancel-at: seconds after the start to pres
 std::optional<double> polarity;  // --polarity: the boundary term's, else the default
 std::int64_t coarseVoxels = 0;   // --coarse-voxels: size of the cross-validation's copy
 
+double objectShareOf(const Volume& truth) {
+    std::int64_t object = 0;
+    const Volume t = truth.contiguous();
+    const auto* p = static_cast<const std::uint8_t*>(t.data());
+    for (std::int64_t i = 0; i < t.voxelCount(); ++i)
+        object += p[i] != 0;
+    return double(object) / double(t.voxelCount());
+}
+
 void run(const std::string& label, const Volume& image, const Volume& truth, int planes,
          const std::vector<std::string>& variants, int connectivity) {
     StrokeSimulation sim;
@@ -135,6 +144,9 @@ void run(const std::string& label, const Volume& image, const Volume& truth, int
                         humanBytesOf(peakResidentBytes()).c_str());
             if (first >= 0)
                 std::printf("            first (coarse) result after %.2f s\n", first);
+            if (r.choice.objectShare >= 0)
+                std::printf("            object share assumed %.4f, true %.4f\n",
+                            r.choice.objectShare, objectShareOf(truth));
             for (const CandidateScore& c : r.choice.candidates)
                 std::printf("            candidate %-9s weight %-5.3g bias %+-4.3g held-out %.3f "
                             "(object %.3f, background %.3f)\n",
