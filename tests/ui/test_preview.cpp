@@ -1,5 +1,6 @@
-// The live classifier preview, without a window: the document, strokes painted and
-// undone as the slice views do it, and the preview model that retrains after each.
+// The live classifier preview: mostly without a window (the document, strokes painted
+// and undone as the slice views do it, and the preview model that retrains after
+// each), then in the window with its switches.
 #include "UiTestSupport.h"
 
 #include "ui/model/BrushStroke.h"
@@ -7,10 +8,16 @@
 #include "ui/model/DocumentModel.h"
 #include "ui/model/LabelEdits.h"
 #include "ui/render/SliceRenderer.h"
+#include "ui/widgets/MainWindow.h"
+#include "ui/widgets/SliceView.h"
+#include "ui/widgets/ToolPanel.h"
 
 #include "core/volume/MemoryBudget.h"
 
+#include <QAction>
 #include <QApplication>
+#include <QCheckBox>
+#include <QLabel>
 #include <QUndoStack>
 #include <catch2/catch.hpp>
 
@@ -305,4 +312,48 @@ TEST_CASE("without memory for the features the preview says so and stays off", "
     f.paint(kStrokeValueObject, 12);
     f.doc.undoStack()->undo();
     CHECK(f.doc.undoStack()->index() == 1);
+}
+
+TEST_CASE("the window draws the live preview on the phantom and its switches turn it off",
+          "[ui][preview]") {
+    MainWindow window;
+    scriptPrompts(window);
+    window.resize(1100, 800);
+    window.show();
+    openDemo(window, 48);
+    ClassifierPreview* preview = window.classifierPreview();
+    preview->setOptions(smallForest());
+    QCheckBox* box = window.toolPanel()->previewCheckBox();
+    QAction* action = nullptr;
+    for (QAction* a : window.findChildren<QAction*>())
+        if (a->text() == "&Live classifier preview")
+            action = a;
+    REQUIRE(action != nullptr);
+    CHECK(box->isChecked()); // on by default, in both places
+    CHECK(action->isChecked());
+
+    strokeOrganelle(window, 0, 1); // mitochondria, with the mouse on all three views
+    REQUIRE(waitFor([&] { return preview->isIdle(); }, 20000));
+    INFO(preview->statusText().toStdString());
+    REQUIRE(preview->state() == PreviewState::Ready);
+    CHECK(window.toolPanel()->previewStatus()->text() == preview->statusText());
+    SliceView* xy = window.sliceView(0);
+    REQUIRE_FALSE(
+        preview->plane(ViewAxis::XY, xy->slice(), window.document()->organelle(0).uid).isNull());
+    const QImage with = xy->sliceImage();
+
+    // The tool panel's box turns it off (the menu follows), and the views redraw.
+    box->click();
+    CHECK_FALSE(preview->isEnabled());
+    CHECK_FALSE(action->isChecked());
+    CHECK(preview->statusText() == window.toolPanel()->previewStatus()->text());
+    const QImage without = xy->sliceImage();
+    REQUIRE(with.size() == without.size());
+    // The phantom's mitochondria are tinted only with the preview (organelle 0 is the
+    // XY view's most coloured organelle there).
+    CHECK(colouredPixels(with) > colouredPixels(without) + 20);
+    // The menu turns it on again.
+    action->trigger();
+    CHECK(preview->isEnabled());
+    CHECK(box->isChecked());
 }
