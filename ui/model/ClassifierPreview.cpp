@@ -130,7 +130,8 @@ void ClassifierPreview::setOptions(const StrokeClassifierOptions& options) {
     dropFeatures();
     forest_.reset();
     clearPlanes();
-    schedule();
+    ++edits_; // a new snapshot: a running request's forest had the old options
+    update();
 }
 
 Volume ClassifierPreview::plane(ViewAxis axis, std::int64_t slice, int organelleUid) const {
