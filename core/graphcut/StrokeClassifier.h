@@ -37,4 +37,15 @@ Volume predictProbability(const FeatureStack& features, const RandomForest& fore
                           const Volume& image, const Progress& progress = {}, double from = 0,
                           double to = 1);
 
+// The same for the voxels of `box` only: a uint8 volume of the box's size whose origin
+// is the box's corner in `image`. A one-voxel-thick box is a plane, so the app's live
+// preview costs a slice, not a volume. Throws InvalidArgument when the box does not
+// fit in the features' shape.
+Volume predictProbability(const FeatureStack& features, const RandomForest& forest,
+                          const Volume& image, const Box3& box, const Progress& progress = {},
+                          double from = 0, double to = 1);
+
+// The plane `index` along `axis` (0 = z, 1 = y, 2 = x, as Stroke::axis) of `shape`.
+Box3 planeBox(const Shape3& shape, int axis, std::int64_t index);
+
 } // namespace cisterna

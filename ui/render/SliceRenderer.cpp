@@ -75,8 +75,8 @@ inline QRgb blend(QRgb under, const QColor& colour, int alpha256) {
 
 struct OverlayPlanes {
     const SliceOverlay* overlay;
-    Plane<std::uint8_t> strokes, truth, prediction, segmentation;
-    bool hasStrokes, hasTruth, hasPrediction, hasSegmentation;
+    Plane<std::uint8_t> strokes, truth, prediction, segmentation, preview;
+    bool hasStrokes, hasTruth, hasPrediction, hasSegmentation, hasPreview;
     int cut; // prediction values above this show
 };
 
@@ -154,11 +154,22 @@ QImage renderSlice(const Volume& image, const SliceRenderRequest& r) {
                         {},
                         {},
                         {},
+                        {},
                         usable(o.strokes),
                         usable(o.truth),
                         usable(o.prediction),
                         usable(o.segmentation),
+                        false,
                         int(std::floor(std::clamp(o.threshold, 0.0, 1.0) * 255.0))};
+        // The preview is the shown plane only: one voxel thick along the view's axis.
+        Shape3 planeShape = image.shape();
+        (g.axis == ViewAxis::XY   ? planeShape.z
+         : g.axis == ViewAxis::XZ ? planeShape.y
+                                  : planeShape.x) = 1;
+        p.hasPreview = !o.preview.isNull() && o.preview.dataType() == DataType::UInt8 &&
+                       o.preview.shape() == planeShape;
+        if (p.hasPreview)
+            p.preview = planeOf<std::uint8_t>(o.preview, g, 0);
         if (p.hasStrokes)
             p.strokes = planeOf<std::uint8_t>(o.strokes, g, r.slice);
         if (p.hasTruth)
@@ -167,7 +178,7 @@ QImage renderSlice(const Volume& image, const SliceRenderRequest& r) {
             p.prediction = planeOf<std::uint8_t>(o.prediction, g, r.slice);
         if (p.hasSegmentation)
             p.segmentation = planeOf<std::uint8_t>(o.segmentation, g, r.slice);
-        if (p.hasStrokes || p.hasTruth || p.hasPrediction || p.hasSegmentation)
+        if (p.hasStrokes || p.hasTruth || p.hasPrediction || p.hasSegmentation || p.hasPreview)
             overlays.push_back(p);
     }
     for (const OverlayPlanes& p : overlays) {
@@ -191,6 +202,12 @@ QImage renderSlice(const Volume& image, const SliceRenderRequest& r) {
                             prefetchAhead(p.strokes, p.strokes.row(row), c);
                     }
                     QRgb px = line[c];
+                    // The live preview under everything else: opacity up to 5/8 at P = 1.
+                    if (p.hasPreview) {
+                        const int pv =
+                            p.preview.base[c * p.preview.columnStride + row * p.preview.rowStride];
+                        px = blend(px, colour, (pv * 160) / 255);
+                    }
                     // The post-processed segmentation replaces the raw thresholded map.
                     if (p.hasSegmentation) {
                         if (p.segmentation.base[c * p.segmentation.columnStride +

@@ -68,6 +68,7 @@ void MainWindow::buildLayout() {
     const ViewAxis axes[3] = {ViewAxis::XY, ViewAxis::XZ, ViewAxis::YZ};
     for (int i = 0; i < 3; ++i) {
         views_[i] = new SliceView(&model_, &tools_, axes[i]);
+        views_[i]->setPreview(&preview_);
         connect(views_[i], &SliceView::hovered, this, &MainWindow::showHover);
         connect(views_[i], &SliceView::message, this,
                 [this](const QString& text) { statusBar()->showMessage(text, 5000); });
@@ -98,6 +99,7 @@ void MainWindow::buildLayout() {
         return d;
     };
     toolPanel_ = new ToolPanel(&tools_);
+    toolPanel_->setPreview(&preview_);
     connect(toolPanel_, &ToolPanel::graphCutRequested, this,
             [this] { guarded("Graph cut", [this] { startGraphCut(); }); });
     organelles_ = new OrganellePanel(&model_);

@@ -4,6 +4,7 @@
 // autosave and crash recovery. Everything slow runs as a job, so the window never
 // freezes.
 #include "ui/model/Autosave.h"
+#include "ui/model/ClassifierPreview.h"
 #include "ui/model/DocumentModel.h"
 #include "ui/model/EvaluationJob.h"
 #include "ui/model/GraphCutJob.h"
@@ -47,6 +48,7 @@ public:
 
     DocumentModel* document() { return &model_; }
     ToolState* tools() { return &tools_; }
+    ClassifierPreview* classifierPreview() { return &preview_; }
     JobManager* jobs() { return &jobs_; }
     SliceView* sliceView(int index) { return views_[index]; }
     ThreeDView* threeDView() { return threeD_; }
@@ -120,6 +122,8 @@ private:
 
     DocumentModel model_;
     ToolState tools_;
+    // After model_: it follows the document's strokes, image and cursor.
+    ClassifierPreview preview_{&model_};
     // Before jobs_: a running cut's job refers to its session until it ends.
     GraphCutSessions graphCutSessions_;
     JobManager jobs_;

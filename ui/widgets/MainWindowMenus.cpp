@@ -133,6 +133,13 @@ void MainWindow::buildMenus() {
         threeD_->sceneChanged();
     });
     view->addAction("Reset 3D &camera", this, [this] { threeD_->resetCamera(); });
+    QAction* live = view->addAction("&Live classifier preview");
+    live->setShortcut(QKeySequence("Ctrl+Shift+L"));
+    live->setCheckable(true);
+    live->setChecked(preview_.isEnabled());
+    live->setToolTip("P(object) of the voxel classifier over the slices while you paint");
+    connect(live, &QAction::toggled, &preview_, &ClassifierPreview::setEnabled);
+    connect(&preview_, &ClassifierPreview::enabledChanged, live, &QAction::setChecked);
     view->addSeparator();
     for (QDockWidget* d : findChildren<QDockWidget*>())
         view->addAction(d->toggleViewAction());
@@ -145,6 +152,7 @@ void MainWindow::buildMenus() {
             "[ / ] brush size · L paint strokes or labels · O next organelle\n"
             "Wheel or Up/Down: slice · PageUp/PageDown: 10 slices · . and , : slice\n"
             "Ctrl+wheel or +/-: zoom · 0: reset views · middle/right drag: pan\n"
+            "Ctrl+Shift+L: live classifier preview on or off\n"
             "Ctrl+Z / Ctrl+Shift+Z: undo / redo · Ctrl+G graph cut · Ctrl+T train · Ctrl+P "
             "predict\n"
             "Ctrl+S save project · Ctrl+O open · Ctrl+E export labels\n"

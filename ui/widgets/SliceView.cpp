@@ -1,5 +1,6 @@
 #include "ui/widgets/SliceView.h"
 
+#include "ui/model/ClassifierPreview.h"
 #include "ui/render/SliceRenderer.h"
 
 #include <QElapsedTimer>
@@ -29,6 +30,21 @@ SliceView::SliceView(DocumentModel* model, ToolState* tools, ViewAxis axis, QWid
         update();
     });
     connect(tools_, &ToolState::changed, this, qOverload<>(&QWidget::update));
+}
+
+void SliceView::setPreview(ClassifierPreview* preview) {
+    if (preview_)
+        disconnect(preview_, nullptr, this, nullptr);
+    preview_ = preview;
+    if (preview_) {
+        connect(preview_, &ClassifierPreview::planeReady, this, [this](ViewAxis axis) {
+            if (axis == axis_)
+                invalidate();
+        });
+        connect(preview_, &ClassifierPreview::planesCleared, this, &SliceView::invalidate);
+        connect(preview_, &ClassifierPreview::enabledChanged, this, &SliceView::invalidate);
+    }
+    invalidate();
 }
 
 SliceGeometry SliceView::geometry() const {
@@ -72,6 +88,8 @@ void SliceView::render() {
             overlay.truth = o.layer(Layer::Truth);
             overlay.prediction = o.layer(Layer::Prediction);
             overlay.segmentation = o.layer(Layer::Segmentation);
+            if (preview_)
+                overlay.preview = preview_->plane(axis_, request.slice, o.uid);
             request.overlays.push_back(overlay);
         }
         image_ = renderSlice(model_->image(), request);

@@ -16,6 +16,8 @@
 
 namespace cisterna::ui {
 
+class ClassifierPreview;
+
 class SliceView : public QWidget {
     Q_OBJECT
 public:
@@ -33,6 +35,9 @@ public:
     const QImage& sliceImage();
     int renderCount() const { return renders_; }
     double renderMilliseconds() const { return lastRenderMs_; }
+
+    // Draws the live classifier preview of the active organelle (null: none).
+    void setPreview(ClassifierPreview* preview);
 
     void stepSlice(int steps);
     void zoomBy(double factor, std::optional<QPointF> anchor = std::nullopt);
@@ -61,6 +66,7 @@ private:
 
     DocumentModel* model_;
     ToolState* tools_;
+    ClassifierPreview* preview_ = nullptr;
     ViewAxis axis_;
     QImage image_;
     bool dirty_ = true;

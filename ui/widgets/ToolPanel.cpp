@@ -1,10 +1,14 @@
 #include "ui/widgets/ToolPanel.h"
 
+#include "ui/model/ClassifierPreview.h"
+
 #include <QButtonGroup>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QGridLayout>
+#include <QLabel>
 #include <QPushButton>
 #include <QSignalBlocker>
 #include <QToolButton>
@@ -62,6 +66,16 @@ ToolPanel::ToolPanel(ToolState* tools, QWidget* parent) : QWidget(parent), tools
     cut_ = new QPushButton("Graph cut", this);
     cut_->setToolTip("Segment the selected organelle from its strokes (Ctrl+G)");
     layout->addWidget(cut_);
+    previewBox_ = new QCheckBox("Live classifier preview", this);
+    previewBox_->setToolTip("Show the voxel classifier's P(object) for the active organelle "
+                            "while you paint, retrained after each stroke");
+    previewStatus_ = new QLabel(this);
+    previewStatus_->setWordWrap(true);
+    previewStatus_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    previewBox_->hide();
+    previewStatus_->hide();
+    layout->addWidget(previewBox_);
+    layout->addWidget(previewStatus_);
     layout->addStretch();
 
     connect(group_, &QButtonGroup::idClicked, this, [this](int id) { tools_->setTool(Tool(id)); });
@@ -74,6 +88,19 @@ ToolPanel::ToolPanel(ToolState* tools, QWidget* parent) : QWidget(parent), tools
     connect(cut_, &QPushButton::clicked, this, &ToolPanel::graphCutRequested);
     connect(tools_, &ToolState::changed, this, &ToolPanel::refresh);
     refresh();
+}
+
+void ToolPanel::setPreview(ClassifierPreview* preview) {
+    previewBox_->setVisible(preview != nullptr);
+    previewStatus_->setVisible(preview != nullptr);
+    if (!preview)
+        return;
+    previewBox_->setChecked(preview->isEnabled());
+    previewStatus_->setText(preview->statusText());
+    connect(previewBox_, &QCheckBox::toggled, preview, &ClassifierPreview::setEnabled);
+    connect(preview, &ClassifierPreview::enabledChanged, previewBox_, &QCheckBox::setChecked);
+    connect(preview, &ClassifierPreview::statusChanged, previewStatus_,
+            [this, preview] { previewStatus_->setText(preview->statusText()); });
 }
 
 void ToolPanel::refresh() {
