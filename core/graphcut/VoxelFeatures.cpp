@@ -39,8 +39,17 @@ struct Geometry {
         const Axes sigma = scale(s);
         for (unsigned axis = 0; axis < 3; ++axis) {
             progress.throwIfCancelled();
+            // On a volume thinner than the kernel (a small crop) the Gaussian is cut
+            // to the line's length: reflected borders need a kernel shorter than it.
+            const double longest = double(in.shape(axis) - 1);
+            if (longest < 1) { // one voxel along this axis: nothing to smooth
+                if (axis == 0)
+                    out = in;
+                continue;
+            }
+            const double voxels = sigma[axis] / step[axis];
             vigra::Kernel1D<double> kernel;
-            kernel.initGaussian(sigma[axis] / step[axis]);
+            kernel.initGaussian(voxels, 1.0, std::min(3.0, (longest - 0.5) / voxels));
             vigra::convolveMultiArrayOneDimension(axis == 0 ? in : out, out, axis, kernel);
         }
         progress.throwIfCancelled();
