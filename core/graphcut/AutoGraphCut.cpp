@@ -384,12 +384,16 @@ AutoGraphCutResult autoGraphCut(const Volume& input, const Volume& strokeInput,
     }
 
     // The learned term's features, once for every fold and the final cut.
-    FeatureStack features;
+    std::shared_ptr<const FeatureStack> features;
     StrokeSamples samples;
     if (wantLearned) {
         Stopwatch t;
-        features = computeVoxelFeatures(image, tune.classifier.features, progress, 0.0, 0.3);
-        samples = sampleStrokes(features, strokes, tune.classifier.samplesPerClass);
+        const bool given = params.features && params.features->shape == image.shape() &&
+                           params.features->count == voxelFeatureCount(tune.classifier.features);
+        features = given ? params.features
+                         : std::make_shared<const FeatureStack>(computeVoxelFeatures(
+                               image, tune.classifier.features, progress, 0.0, 0.3));
+        samples = sampleStrokes(*features, strokes, tune.classifier.samplesPerClass);
         choice.featureSeconds = t.seconds();
     }
 
@@ -470,7 +474,7 @@ AutoGraphCutResult autoGraphCut(const Volume& input, const Volume& strokeInput,
                     auto* p = static_cast<std::uint8_t*>(coarseProbability.data());
                     for (std::size_t c = 0; c < coarse.centre.size(); ++c)
                         p[c] = std::uint8_t(std::lround(
-                            255.0f * forest.probability(features.voxel(coarse.centre[c]))));
+                            255.0f * forest.probability(features->voxel(coarse.centre[c]))));
                     classifierShare += objectShare(coarseProbability);
                     ++classifierShares;
                 }
@@ -579,13 +583,14 @@ AutoGraphCutResult autoGraphCut(const Volume& input, const Volume& strokeInput,
         Stopwatch t;
         progress.report(0.6, "training the voxel classifier");
         const RandomForest forest = RandomForest::train(samples.samples, tune.classifier.forest);
-        result.probability = predictProbability(features, forest, image, progress, 0.6, 0.7);
+        result.probability = predictProbability(*features, forest, image, progress, 0.6, 0.7);
         choice.classifierAccuracy = forest.outOfBagAccuracy();
         choice.classifierSeconds = t.seconds();
         energy.probability = result.probability;
     }
-    // The features are not needed by the cut: free them before it allocates.
-    features = FeatureStack();
+    // The features are not needed by the cut: free them before it allocates (unless
+    // the caller keeps them).
+    features.reset();
     samples = StrokeSamples();
 
     const Progress cutProgress(

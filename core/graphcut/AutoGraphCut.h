@@ -88,6 +88,10 @@ struct AutoGraphCutParams {
     // then only pushes the flow they change, in a second or two, while the full
     // automatic cut retrains. Exact cuts only (not beyond cut.exactVoxelLimit).
     bool keepSession = false;
+    // The image's voxel features, computed with tune.classifier.features, when the
+    // caller has them (the app's live preview does): not computed again. Ignored when
+    // their shape or count does not match.
+    std::shared_ptr<const FeatureStack> features;
 };
 
 struct AutoGraphCutResult {

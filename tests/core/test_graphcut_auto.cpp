@@ -425,3 +425,22 @@ TEST_CASE("a log-odds bias takes hesitant voxels of the learned term as object",
     params.logOddsBias = std::nan("");
     CHECK_THROWS_AS(Energy::fit(image, strokes, params), InvalidArgument);
 }
+
+TEST_CASE("voxel features computed elsewhere are reused, and ignored when they do not fit",
+          "[graphcut][auto]") {
+    const Cylinders c = cylinders();
+    AutoGraphCutParams p;
+    const AutoGraphCutResult fresh = autoGraphCut(c.image, c.strokes, p);
+    REQUIRE(fresh.choice.featureSeconds > 0);
+    p.features = std::make_shared<const FeatureStack>(
+        computeVoxelFeatures(c.image, p.tune.classifier.features));
+    const AutoGraphCutResult reused = autoGraphCut(c.image, c.strokes, p);
+    CHECK(reused.choice.summary() == fresh.choice.summary());
+    CHECK(f1(reused.cut.labels, fresh.cut.labels) == Approx(1.0));
+    CHECK(reused.choice.featureSeconds < fresh.choice.featureSeconds);
+    // Features of another image shape are not used.
+    p.features = std::make_shared<const FeatureStack>(computeVoxelFeatures(
+        Volume::allocate(DataType::UInt8, {4, 8, 8}), p.tune.classifier.features));
+    const AutoGraphCutResult other = autoGraphCut(c.image, c.strokes, p);
+    CHECK(f1(other.cut.labels, fresh.cut.labels) == Approx(1.0));
+}

@@ -151,6 +151,10 @@ ClassifierPreview::ImageKey ClassifierPreview::currentImageKey() const {
     return {image.data(), image.shape(), image.voxelSize()};
 }
 
+std::shared_ptr<const FeatureStack> ClassifierPreview::currentFeatures() const {
+    return features_ && featureKey_ == currentImageKey() ? features_ : nullptr;
+}
+
 int ClassifierPreview::activeUid() const {
     const int index = document_->activeOrganelle();
     return index >= 0 && index < document_->organelleCount() ? document_->organelle(index).uid : 0;

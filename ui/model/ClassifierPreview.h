@@ -111,6 +111,10 @@ public:
     // null volume when there is none (off, not computed yet, another organelle).
     Volume plane(ViewAxis axis, std::int64_t slice, int organelleUid) const;
 
+    // The current image's voxel features when they are computed (else null), for the
+    // graph cut's learned term: one computation serves both.
+    std::shared_ptr<const FeatureStack> currentFeatures() const;
+
     // Takes a new snapshot of the active organelle's strokes if they changed and
     // updates the preview. Called on its own after finished strokes, undo and redo
     // (and, debounced, after other edits of the strokes layer).

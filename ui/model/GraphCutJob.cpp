@@ -93,11 +93,13 @@ namespace {
 // full automatic cut, which retrains the classifier on every stroke, refines it in
 // place. The full cut keeps its own session for the next time.
 Job* startAutomaticGraphCut(JobManager& jobs, DocumentModel& document, int organelle,
-                            const GraphCutSettings& settings, GraphCutSessions* sessions) {
+                            const GraphCutSettings& settings, GraphCutSessions* sessions,
+                            std::shared_ptr<const FeatureStack> features) {
     const Organelle& o = document.organelle(organelle);
     const int uid = o.uid;
     AutoGraphCutParams params;
     params.cut.energy = settings.energy;
+    params.features = std::move(features);
     params.tune.enabled = settings.automatic;
     params.fixedModel = !settings.automatic;
     params.fixedWeight = !settings.automatic;
@@ -207,7 +209,8 @@ Job* startAutomaticGraphCut(JobManager& jobs, DocumentModel& document, int organ
 } // namespace
 
 Job* startGraphCut(JobManager& jobs, DocumentModel& document, int organelle,
-                   const GraphCutSettings& settings, GraphCutSessions* sessions) {
+                   const GraphCutSettings& settings, GraphCutSessions* sessions,
+                   std::shared_ptr<const FeatureStack> features) {
     const Organelle& o = document.organelle(organelle);
     if (o.layer(Layer::Strokes).isNull())
         throw InvalidArgument("Paint object and background strokes for " + o.name.toStdString() +
@@ -229,7 +232,8 @@ Job* startGraphCut(JobManager& jobs, DocumentModel& document, int organelle,
     // from the previous flow.
     if (settings.automatic || settings.refineWithPrediction ||
         settings.energy.regionalModel == RegionalModel::Learned) {
-        return startAutomaticGraphCut(jobs, document, organelle, settings, sessions);
+        return startAutomaticGraphCut(jobs, document, organelle, settings, sessions,
+                                      std::move(features));
     }
 
     std::shared_ptr<DynamicGraphCut> session;

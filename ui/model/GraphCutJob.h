@@ -17,7 +17,8 @@
 
 namespace cisterna {
 class DynamicGraphCut;
-}
+class FeatureStack;
+} // namespace cisterna
 
 namespace cisterna::ui {
 
@@ -48,7 +49,7 @@ public:
 
 private:
     friend Job* startGraphCut(JobManager&, DocumentModel&, int, const GraphCutSettings&,
-                              GraphCutSessions*);
+                              GraphCutSessions*, std::shared_ptr<const FeatureStack>);
 
 public:
     // The session of this organelle's last automatic cut when it was made on this
@@ -77,7 +78,10 @@ private:
 
 // Throws InvalidArgument (with a sentence for the user) when the organelle has no
 // strokes yet or is being cut already. `sessions` may be null (always from scratch).
+// `features`: the image's voxel features when the caller has them (the live
+// preview's), so that the learned term does not compute them again.
 Job* startGraphCut(JobManager& jobs, DocumentModel& document, int organelle,
-                   const GraphCutSettings& settings = {}, GraphCutSessions* sessions = nullptr);
+                   const GraphCutSettings& settings = {}, GraphCutSessions* sessions = nullptr,
+                   std::shared_ptr<const FeatureStack> features = nullptr);
 
 } // namespace cisterna::ui

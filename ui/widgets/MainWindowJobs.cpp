@@ -52,8 +52,9 @@ void MainWindow::showJobOutcome(Job* job) {
 }
 
 Job* MainWindow::startGraphCut(int organelle) {
+    // The live preview's features, when it has them, serve the learned term too.
     return ui::startGraphCut(jobs_, model_, organelleOrActive(organelle), graphCut_,
-                             &graphCutSessions_);
+                             &graphCutSessions_, preview_.currentFeatures());
 }
 
 QString MainWindow::newModelPath(int organelle) const {
