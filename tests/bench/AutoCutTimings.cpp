@@ -111,8 +111,9 @@ void printInteractiveTimings(const Volume& image, const Volume& truth, int plane
         const auto start = Clock::now();
         const GraphCutResult& quick = first.session->cut(strokes2);
         std::printf("  one more stroke, re-cut with the first cut's energy frozen (shown "
-                    "first in the app): %.2f s (%lld links changed)\n",
-                    since(start), static_cast<long long>(quick.stats.changedLinks));
+                    "first in the app): %.2f s (links %.2f, flow %.2f; %lld links changed)\n",
+                    since(start), quick.stats.buildSeconds, quick.stats.flowSeconds,
+                    static_cast<long long>(quick.stats.changedLinks));
     }
     timedCut("one more stroke, full automatic re-cut", image, strokes2);
     if (!cancelTimes.empty())
