@@ -417,6 +417,43 @@ TEST_CASE("training holds out the end slab that holds the most labels", "[ui][jo
     CHECK_FALSE(validationSlab(settings, labels, voxel).has_value());
 }
 
+TEST_CASE("a stack thinner than the network's input trains plane by plane along it",
+          "[ui][jobs][learning]") {
+    if (!learningAvailable()) {
+        WARN("built without LibTorch: nothing to train");
+        return;
+    }
+    // Ten thick sections, like the SBEM validation stack: the default network's
+    // smallest input is deeper than that along z.
+    ScratchDir dir("ui-thin-train");
+    DocumentModel doc;
+    Volume image = Volume::allocate(DataType::UInt8, {10, 64, 64});
+    Volume truth = Volume::allocate(DataType::UInt8, {10, 64, 64}, VolumeRole::Label);
+    for (std::int64_t z = 0; z < 10; ++z)
+        for (std::int64_t y = 0; y < 64; ++y)
+            for (std::int64_t x = 0; x < 64; ++x) {
+                const bool inside = (y - 32) * (y - 32) + (x - 32) * (x - 32) < 100;
+                image.view<std::uint8_t>()(z, y, x) = inside ? 60 : 180;
+                truth.view<std::uint8_t>()(z, y, x) = inside;
+            }
+    image.setVoxelSize({30, 6, 6});
+    doc.setImage(image, "thin");
+    const int mito = doc.addOrganelle("mito");
+    doc.setLayer(mito, Layer::Truth, truth);
+    TrainSettings settings;
+    settings.baseFeatures = 4;
+    settings.iterations = 2;
+    settings.patchSize = 24;
+    settings.validate = false;
+    settings.modelPath = QString::fromStdString(dir.file("thin.cmodel"));
+    const QString patch = describeTrainingPatch(settings, doc);
+    INFO(patch.toStdString());
+    CHECK(patch.startsWith("input 10 x"));
+    JobManager jobs;
+    Job* job = startTraining(jobs, doc, mito, settings);
+    REQUIRE(waitForJob(job, 120000) == Job::State::Succeeded);
+}
+
 TEST_CASE("closing with running jobs asks first", "[ui][jobs]") {
     auto window = std::make_unique<MainWindow>();
     ScriptedPrompts* prompts = scriptPrompts(*window);

@@ -31,13 +31,28 @@ bool learningAvailable() {
 
 namespace {
 
-UNetConfig networkFor(const TrainSettings& s, const Vec3d& voxelSize) {
+UNetConfig networkFor(const TrainSettings& s, const Vec3d& voxelSize, const Shape3& shape) {
     UNetConfig c;
     c.baseFeatures = s.baseFeatures;
     // Thin z voxels are downsampled in y and x only, so all axes end up similar.
     const bool anisotropic = voxelSize.z >= 1.5 * std::max(voxelSize.y, voxelSize.x);
     const Index3 factor = anisotropic ? Index3{1, 2, 2} : Index3{2, 2, 2};
     c.downFactors.assign(std::size_t(std::max(1, s.levels)), factor);
+    // A stack thinner than the network's smallest input along an axis (10 SBEM
+    // sections against 21) is convolved plane by plane along it (kernel 1, as ASEM's
+    // (1, 3, 3) for thin stacks) rather than refused.
+    const std::int64_t extent[3] = {shape.z, shape.y, shape.x};
+    Index3 kernel{3, 3, 3};
+    bool thin = false;
+    for (int axis = 0; axis < 3; ++axis) {
+        const std::int64_t smallest = nextValidInputSize(c, axis, 1);
+        if (extent[axis] > 0 && (smallest < 0 || smallest > extent[axis])) {
+            (axis == 0 ? kernel.z : axis == 1 ? kernel.y : kernel.x) = 1;
+            thin = true;
+        }
+    }
+    if (thin)
+        c.kernelSizes.assign(std::size_t(c.levels() + 1), kernel);
     return c;
 }
 
@@ -119,14 +134,14 @@ Shape3 trainingPatchShape(const UNetConfig& network, std::int64_t patchSize, con
 
 std::optional<Box3> validationSlab(const TrainSettings& settings, const Volume& labels,
                                    const Vec3d& voxelSize) {
-    return slabWithMostLabels(networkFor(settings, voxelSize), labels);
+    return slabWithMostLabels(networkFor(settings, voxelSize, labels.shape()), labels);
 }
 
 QString describeTrainingPatch(const TrainSettings& settings, const DocumentModel& document) {
     if (settings.patchSize <= 0)
         return "automatic: the largest patch that fits (slow on a CPU)";
     try {
-        const UNetConfig network = networkFor(settings, document.voxelSize());
+        const UNetConfig network = networkFor(settings, document.voxelSize(), document.shape());
         const UNetGeometry g = unetGeometry(
             network, trainingPatchShape(network, settings.patchSize, document.shape()));
         return QString::fromStdString("input " + toString(g.input) + " -> output " +
@@ -150,7 +165,7 @@ Job* startTraining(JobManager& jobs, DocumentModel& document, int organelle,
     data.labels = o.layer(Layer::Truth).clone();
     data.description = "labels of " + o.name.toStdString() + " on " + document.name().toStdString();
     TrainOptions options;
-    options.network = networkFor(settings, document.voxelSize());
+    options.network = networkFor(settings, document.voxelSize(), data.image.shape());
     options.organelle = o.name.toStdString();
     if (settings.patchSize > 0)
         options.inputShape =
