@@ -43,6 +43,17 @@ void paintLine(Volume& strokes, std::int64_t z, std::int64_t y, std::int64_t x0,
         s(z, y, x) = v;
 }
 
+// A volume of this shape whose voxels depend on x only.
+template <class F> Volume alongX(const Shape3& shape, F valueAt) {
+    Volume v = Volume::allocate(DataType::UInt8, shape);
+    auto view = v.view<std::uint8_t>();
+    for (std::int64_t z = 0; z < shape.z; ++z)
+        for (std::int64_t y = 0; y < shape.y; ++y)
+            for (std::int64_t x = 0; x < shape.x; ++x)
+                view(z, y, x) = std::uint8_t(valueAt(x));
+    return v;
+}
+
 double f1(const Volume& labels, const Volume& truth) {
     EvaluationOptions eo;
     eo.countObjects = false;
@@ -340,13 +351,10 @@ TEST_CASE("with polarity the cut keeps an organelle's dark membrane", "[graphcut
     // Along x: a bright lumen, a dark membrane two voxels thick, lighter cytoplasm.
     // Symmetric, the stronger step (lumen to membrane) is the cheaper boundary and the
     // membrane is lost; with polarity the boundary moves to the membrane's outer face.
-    Volume image = Volume::allocate(DataType::UInt8, {4, 12, 40});
+    const Volume image = alongX({4, 12, 40}, [](std::int64_t x) {
+        return x < 10 ? 200 : x < 12 ? 40 : 150;
+    });
     Volume strokes = Volume::allocate(DataType::UInt8, image.shape(), VolumeRole::Label);
-    auto v = image.view<std::uint8_t>();
-    for (std::int64_t z = 0; z < 4; ++z)
-        for (std::int64_t y = 0; y < 12; ++y)
-            for (std::int64_t x = 0; x < 40; ++x)
-                v(z, y, x) = x < 10 ? 200 : x < 12 ? 40 : 150;
     paintLine(strokes, 1, 6, 1, 3, kStrokeObject);
     paintLine(strokes, 1, 6, 36, 39, kStrokeBackground);
     EnergyParams params;
@@ -400,14 +408,11 @@ TEST_CASE("a log-odds bias takes hesitant voxels of the learned term as object",
           "[graphcut][auto]") {
     // P(object) 0.9 on the left, 0.35 in the middle (a membrane the classifier
     // hesitates on), 0.05 on the right; a flat image, so only the regional term speaks.
-    Volume image = Volume::allocate(DataType::UInt8, {2, 8, 30});
+    const Volume image = Volume::allocate(DataType::UInt8, {2, 8, 30});
     Volume strokes = Volume::allocate(DataType::UInt8, image.shape(), VolumeRole::Label);
-    Volume p = Volume::allocate(DataType::UInt8, image.shape());
-    auto pv = p.view<std::uint8_t>();
-    for (std::int64_t z = 0; z < 2; ++z)
-        for (std::int64_t y = 0; y < 8; ++y)
-            for (std::int64_t x = 0; x < 30; ++x)
-                pv(z, y, x) = x < 10 ? 230 : x < 20 ? 89 : 13;
+    const Volume p = alongX(image.shape(), [](std::int64_t x) {
+        return x < 10 ? 230 : x < 20 ? 89 : 13;
+    });
     paintLine(strokes, 0, 4, 0, 2, kStrokeObject);
     paintLine(strokes, 0, 4, 28, 30, kStrokeBackground);
     EnergyParams params;

@@ -131,6 +131,16 @@ Job* startAutomaticGraphCut(JobManager& jobs, DocumentModel& document, int organ
         (refine ? "Refine cut: " : "Graph cut: ") + name, "graphcut",
         [doc, uid, image, strokes, params, name, refine, shown, quick, sessions,
          settings](JobContext& context) mutable -> JobFinish {
+            // A result shown in the truth layer while the job runs (see Shown).
+            auto showFirst = [&context, doc, uid, shown](const Volume& labels) {
+                context.showInterim([doc, uid, shown, labels] {
+                    const int index = doc ? doc->indexOfUid(uid) : -1;
+                    if (index < 0 || shown->done)
+                        return;
+                    shown->preview = true;
+                    doc->setLayer(index, Layer::Truth, labels);
+                });
+            };
             bool quickShown = false;
             double quickSeconds = 0;
             if (quick) {
@@ -139,28 +149,14 @@ Job* startAutomaticGraphCut(JobManager& jobs, DocumentModel& document, int organ
                 const Progress none;
                 const GraphCutResult& q = quick->cut(strokes, none);
                 quickSeconds = q.stats.totalSeconds;
-                Volume labels = q.labels.clone();
+                showFirst(q.labels.clone());
                 quick.reset(); // its graph is freed before the full cut builds one
-                context.showInterim([doc, uid, shown, labels] {
-                    const int index = doc ? doc->indexOfUid(uid) : -1;
-                    if (index < 0 || shown->done)
-                        return;
-                    shown->preview = true;
-                    doc->setLayer(index, Layer::Truth, labels);
-                });
                 quickShown = true;
             }
             context.report(0, "choosing the energy from the strokes");
-            params.preview = [&context, doc, uid, shown, quickShown](const Volume& labels) {
-                if (quickShown)
-                    return;
-                context.showInterim([doc, uid, shown, labels] {
-                    const int index = doc ? doc->indexOfUid(uid) : -1;
-                    if (index < 0 || shown->done)
-                        return;
-                    shown->preview = true;
-                    doc->setLayer(index, Layer::Truth, labels);
-                });
+            params.preview = [&showFirst, quickShown](const Volume& labels) {
+                if (!quickShown)
+                    showFirst(labels);
             };
             AutoGraphCutResult result = autoGraphCut(image, strokes, params, context.progress());
             std::string text = summary(result.cut.stats) + "; " + result.choice.summary();
