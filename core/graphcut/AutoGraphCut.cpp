@@ -318,7 +318,7 @@ AutoGraphCutResult autoGraphCut(const Volume& input, const Volume& strokeInput,
                 : tune.learnedBiases;
         for (double b : biases)
             for (double w : weights)
-                candidates.push_back({m, w, m == RegionalModel::Learned ? b : 0.0});
+                candidates.push_back({m, w, usesProbabilityMap(m) ? b : 0.0});
     }
     const bool wantLearned = std::any_of(
         models.begin(), models.end(), [](RegionalModel m) { return m == RegionalModel::Learned; });
