@@ -3,6 +3,7 @@
 #include "core/graphcut/Energy.h"
 #include "core/graphcut/StrokeClassifier.h"
 #include "core/util/Error.h"
+#include "tests/support/VolumeTestSupport.h"
 
 #include <catch2/catch.hpp>
 
@@ -22,20 +23,21 @@ struct Scene {
 
 Scene makeScene(const Shape3& shape) {
     Scene s;
-    s.image = Volume::allocate(DataType::UInt8, shape);
+    auto inside = [](std::int64_t y, std::int64_t x) {
+        return y > 8 && y < 24 && x > 10 && x < 30;
+    };
+    s.image = test::noisyImage(shape, 12345, 6,
+                               [&](std::int64_t, std::int64_t y, std::int64_t x, int noise) {
+                                   return inside(y, x) ? 120 + noise : 60 + noise / 2;
+                               });
     s.image.setVoxelSize({30, 6, 6});
     s.image.setOrigin({100, 200, 300});
     s.strokes = Volume::allocate(DataType::UInt8, shape, VolumeRole::Label);
-    auto img = s.image.view<std::uint8_t>();
     auto str = s.strokes.view<std::uint8_t>();
-    std::uint64_t h = 12345;
     for (std::int64_t z = 0; z < shape.z; ++z)
         for (std::int64_t y = 0; y < shape.y; ++y)
             for (std::int64_t x = 0; x < shape.x; ++x) {
-                h = h * 6364136223846793005ull + 1442695040888963407ull;
-                const int noise = int(h >> 58); // 0..63
-                const bool object = y > 8 && y < 24 && x > 10 && x < 30;
-                img(z, y, x) = std::uint8_t(object ? 120 + noise : 60 + noise / 2);
+                const bool object = inside(y, x);
                 if (z == 2 || z == shape.z - 3) {
                     if (object && x % 3 == 0)
                         str(z, y, x) = kStrokeObject;

@@ -2,6 +2,7 @@
 // and undone as the slice views do it, and the preview model that retrains after
 // each), then in the window with its switches.
 #include "UiTestSupport.h"
+#include "VolumeTestSupport.h"
 
 #include "ui/model/BrushStroke.h"
 #include "ui/model/ClassifierPreview.h"
@@ -34,17 +35,11 @@ const Shape3 kShape{8, 40, 48};
 
 // Left of x = 24 a bright, coarsely noisy "organelle"; right of it dark cytoplasm.
 Volume twoHalves() {
-    Volume image = Volume::allocate(DataType::UInt8, kShape);
+    Volume image =
+        noisyImage(kShape, 7, 5, [](std::int64_t, std::int64_t, std::int64_t x, int noise) {
+            return x < 24 ? 140 + noise : 60 + noise;
+        });
     image.setVoxelSize({30, 6, 6});
-    auto v = image.view<std::uint8_t>();
-    std::uint64_t h = 7;
-    for (std::int64_t z = 0; z < kShape.z; ++z)
-        for (std::int64_t y = 0; y < kShape.y; ++y)
-            for (std::int64_t x = 0; x < kShape.x; ++x) {
-                h = h * 6364136223846793005ull + 1442695040888963407ull;
-                const int noise = int(h >> 59); // 0..31
-                v(z, y, x) = std::uint8_t(x < 24 ? 140 + noise : 60 + noise);
-            }
     return image;
 }
 
