@@ -88,10 +88,16 @@ void rejectShortNiftiData(const VolumePath& path) {
         return; // ITK says why it cannot open it
     unsigned char bytes[kNifti1HeaderBytes];
     const int got = ::gzread(file, bytes, kNifti1HeaderBytes);
+    // An uncompressed .nii is checked against its file size with the header (ItkHeader);
+    // reading it all again here would double the cost of opening it.
+    if (got != kNifti1HeaderBytes || ::gzdirect(file)) {
+        ::gzclose(file);
+        return;
+    }
     std::int32_t sizeofHeader = 0;
     std::memcpy(&sizeofHeader, bytes, 4);
     const Nifti1Header header(bytes, sizeofHeader != kNifti1HeaderBytes);
-    if (got != kNifti1HeaderBytes || header.at<std::int32_t>(0) != kNifti1HeaderBytes) {
+    if (header.at<std::int32_t>(0) != kNifti1HeaderBytes) {
         ::gzclose(file);
         return; // NIfTI-2 or not NIfTI: ITK's checks
     }

@@ -15,7 +15,8 @@ void rejectHostileNiftiTransform(const VolumePath& path);
 // header promises (vox_offset + every voxel), or its gzip stream is damaged: the
 // NIfTI library fills what it could not read with zeros and reports nothing, so a
 // truncated download would be read as a volume whose end is black. A .nii.gz is
-// decompressed once for this (streamed, in 1 MiB pieces).
+// decompressed once for this (streamed, in 1 MiB pieces); a plain .nii is left to the
+// header's file-size check.
 void rejectShortNiftiData(const VolumePath& path);
 
 } // namespace cisterna::itkio
