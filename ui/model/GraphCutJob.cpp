@@ -146,8 +146,8 @@ Job* startAutomaticGraphCut(JobManager& jobs, DocumentModel& document, int organ
             if (quick) {
                 // The frozen re-cut; the coarse first result is not needed after it.
                 context.report(0, "re-cutting with the last cut's energy");
-                const Progress none;
-                const GraphCutResult& q = quick->cut(strokes, none);
+                // Cancellable like the rest of the job (the bar stays at 0 meanwhile).
+                const GraphCutResult& q = quick->cut(strokes, context.progressRange(0, 0));
                 quickSeconds = q.stats.totalSeconds;
                 showFirst(q.labels.clone());
                 quick.reset(); // its graph is freed before the full cut builds one
