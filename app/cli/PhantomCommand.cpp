@@ -60,7 +60,7 @@ public:
             if (at == std::string::npos)
                 throw InvalidArgument(
                     "--masks needs {organelle} in the path, e.g. truth_{organelle}.tif");
-            for (Organelle o : allOrganelles()) {
+            for (PhantomOrganelle o : allOrganelles()) {
                 std::string path = masks_;
                 path.replace(at, 11, organelleName(o));
                 writeVolume(path, organelleMask(phantom.labels, o));

@@ -43,43 +43,43 @@ std::uint8_t quantize(double value) {
 
 } // namespace
 
-const char* organelleName(Organelle o) {
+const char* organelleName(PhantomOrganelle o) {
     switch (o) {
-    case Organelle::Mitochondrion:
+    case PhantomOrganelle::Mitochondrion:
         return "mito";
-    case Organelle::Golgi:
+    case PhantomOrganelle::Golgi:
         return "golgi";
-    case Organelle::ER:
+    case PhantomOrganelle::ER:
         return "er";
-    case Organelle::Nucleus:
+    case PhantomOrganelle::Nucleus:
         return "nucleus";
-    case Organelle::NuclearPore:
+    case PhantomOrganelle::NuclearPore:
         return "pore";
-    case Organelle::None:
+    case PhantomOrganelle::None:
     default:
         return "none";
     }
 }
 
-const std::vector<Organelle>& allOrganelles() {
-    static const std::vector<Organelle> all{Organelle::Mitochondrion, Organelle::Golgi,
-                                            Organelle::ER, Organelle::Nucleus,
-                                            Organelle::NuclearPore};
+const std::vector<PhantomOrganelle>& allOrganelles() {
+    static const std::vector<PhantomOrganelle> all{
+        PhantomOrganelle::Mitochondrion, PhantomOrganelle::Golgi, PhantomOrganelle::ER,
+        PhantomOrganelle::Nucleus, PhantomOrganelle::NuclearPore};
     return all;
 }
 
-Organelle parseOrganelle(const std::string& name) {
+PhantomOrganelle parseOrganelle(const std::string& name) {
     const std::string key = toLower(name);
     if (key == "mito" || key == "mitochondria" || key == "mitochondrion")
-        return Organelle::Mitochondrion;
+        return PhantomOrganelle::Mitochondrion;
     if (key == "golgi")
-        return Organelle::Golgi;
+        return PhantomOrganelle::Golgi;
     if (key == "er")
-        return Organelle::ER;
+        return PhantomOrganelle::ER;
     if (key == "nucleus")
-        return Organelle::Nucleus;
+        return PhantomOrganelle::Nucleus;
     if (key == "pore" || key == "nuclear_pore")
-        return Organelle::NuclearPore;
+        return PhantomOrganelle::NuclearPore;
     throw InvalidArgument("unknown organelle '" + name + "': use mito, golgi, er, nucleus or pore");
 }
 
@@ -172,7 +172,7 @@ Phantom generatePhantom(const PhantomParams& params, const Progress& progress) {
     return result;
 }
 
-Volume organelleMask(const Volume& labels, Organelle organelle) {
+Volume organelleMask(const Volume& labels, PhantomOrganelle organelle) {
     if (labels.isNull())
         throw InvalidArgument("cannot take an organelle mask of an empty label volume");
     if (!isIntegerType(labels.dataType()))

@@ -11,8 +11,9 @@
 
 namespace cisterna {
 
-// Organelle classes in the phantom's multi-label ground truth (0 = none).
-enum class Organelle : std::uint8_t {
+// The organelle classes of the phantom's multi-label ground truth (0 = none); not to
+// be confused with ui::Organelle, an organelle the user segments in the app.
+enum class PhantomOrganelle : std::uint8_t {
     None = 0,
     Mitochondrion = 1, // outer membrane, matrix and cristae
     Golgi = 2,         // stacked curved cisternae and the vesicles beside them
@@ -22,27 +23,27 @@ enum class Organelle : std::uint8_t {
 };
 constexpr int kOrganelleCount = 5;
 
-const char* organelleName(Organelle o);   // "mito", "golgi", "er", "nucleus", "pore"
-const std::vector<Organelle>& allOrganelles();
-Organelle parseOrganelle(const std::string& name); // throws InvalidArgument
+const char* organelleName(PhantomOrganelle o); // "mito", "golgi", "er", "nucleus", "pore"
+const std::vector<PhantomOrganelle>& allOrganelles();
+PhantomOrganelle parseOrganelle(const std::string& name); // throws InvalidArgument
 
 struct PhantomParams {
     std::uint64_t seed = 1;
     Shape3 shape{128, 128, 128};
-    Vec3d voxelSize{8, 8, 8};  // nm, FIB-SEM-like by default
-    double noiseSigma = 12.0;  // grey levels of Gaussian noise
-    double blurSigmaNm = 6.0;  // point-spread blur in nm
+    Vec3d voxelSize{8, 8, 8}; // nm, FIB-SEM-like by default
+    double noiseSigma = 12.0; // grey levels of Gaussian noise
+    double blurSigmaNm = 6.0; // point-spread blur in nm
 };
 
 struct Phantom {
     Volume image;  // uint8, EM-like contrast (membranes dark, as in heavy-metal stained EM)
-    Volume labels; // uint8 label volume of Organelle values, same shape and voxel size
+    Volume labels; // uint8 label volume of PhantomOrganelle values, same shape and voxel size
 };
 
 // Runs on all cores; 256^3 takes seconds. Progress/cancel through `progress`.
 Phantom generatePhantom(const PhantomParams& params, const Progress& progress = {});
 
 // Binary (0/1) uint8 mask of one organelle in a multi-label volume.
-Volume organelleMask(const Volume& labels, Organelle organelle);
+Volume organelleMask(const Volume& labels, PhantomOrganelle organelle);
 
 } // namespace cisterna

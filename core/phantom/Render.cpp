@@ -31,7 +31,7 @@ constexpr double kRibosomeCell = 50.0;
 constexpr double kRibosomeProbability = 0.3; // per cell
 constexpr float kFar = 1e30f;
 
-std::uint8_t labelOf(Organelle o) {
+std::uint8_t labelOf(PhantomOrganelle o) {
     return static_cast<std::uint8_t>(o);
 }
 
@@ -353,7 +353,7 @@ void SceneRenderer::renderNucleus(Row& row, std::int64_t x0, std::int64_t x1) co
                                            kPerinuclearGrey * (f1 - f2) +
                                            kMembraneGrey * (f2 - f3) + interior * f3);
         if (d < 0)
-            row.labels[x] = labelOf(Organelle::Nucleus);
+            row.labels[x] = labelOf(PhantomOrganelle::Nucleus);
     }
 }
 
@@ -397,7 +397,7 @@ void SceneRenderer::renderPore(const NuclearPore& pore, Row& row, std::int64_t x
                                kPoreRingGrey * (g1 - g2) + kPlugGrey * g2;
         row.values[x] = static_cast<float>(current + (channel - current) * inBand);
         if (lat < kPoreRadius && d < 0 && d >= -kEnvelope)
-            row.labels[x] = labelOf(Organelle::NuclearPore);
+            row.labels[x] = labelOf(PhantomOrganelle::NuclearPore);
     }
 }
 
@@ -423,7 +423,7 @@ void SceneRenderer::renderMito(const Mitochondrion& m, Row& row, std::int64_t x0
                                            kIntermembraneGrey * (f1 - f2) +
                                            m.membraneValue * (f2 - f3) + interior * f3);
         if (d < 0)
-            row.labels[x] = labelOf(Organelle::Mitochondrion);
+            row.labels[x] = labelOf(PhantomOrganelle::Mitochondrion);
     }
 }
 
@@ -470,11 +470,11 @@ void SceneRenderer::finishMembraneCompartments(Row& row, std::int64_t x0, std::i
         const std::vector<float>& distance;
         const std::vector<float>& halfWidth;
         double lumen;
-        Organelle label;
+        PhantomOrganelle label;
     };
     const Compartment compartments[] = {
-        {s.erDistance, s.erHalfWidth, kErLumenGrey, Organelle::ER},
-        {s.golgiDistance, s.golgiHalfWidth, kGolgiLumenGrey, Organelle::Golgi}};
+        {s.erDistance, s.erHalfWidth, kErLumenGrey, PhantomOrganelle::ER},
+        {s.golgiDistance, s.golgiHalfWidth, kGolgiLumenGrey, PhantomOrganelle::Golgi}};
     for (const Compartment& c : compartments)
         for (std::int64_t x = x0; x <= x1; ++x) {
             const auto xi = static_cast<std::size_t>(x);

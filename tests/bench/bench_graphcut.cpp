@@ -134,7 +134,7 @@ Problem phantomProblem(std::int64_t size) {
     params.shape = {size, size, size};
     const Phantom phantom = generatePhantom(params);
     p.image = phantom.image;
-    p.truth = organelleMask(phantom.labels, Organelle::Mitochondrion);
+    p.truth = organelleMask(phantom.labels, PhantomOrganelle::Mitochondrion);
     StrokeSimulation sim;
     sim.planes = orthogonalPlanes(p.truth.shape());
     p.strokes = rasterizeStrokes(simulateStrokes(p.truth, sim));

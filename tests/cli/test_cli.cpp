@@ -81,7 +81,7 @@ TEST_CASE("cli: phantom, convert across formats and evaluate", "[cli][phantom]")
     params.shape = {24, 40, 48};
     params.voxelSize = {30, 8, 8};
     REQUIRE(sameVoxels(generatePhantom(params).image, original));
-    REQUIRE(sameVoxels(organelleMask(truth, Organelle::Mitochondrion),
+    REQUIRE(sameVoxels(organelleMask(truth, PhantomOrganelle::Mitochondrion),
                        readVolume(dir.file("mask_mito.tif"))));
 
     // Through every format and back: the voxels survive.

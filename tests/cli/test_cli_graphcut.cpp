@@ -57,7 +57,7 @@ TEST_CASE("cli: strokes and graphcut segment the phantom's mitochondria", "[cli]
     REQUIRE(strokeViolations(strokeVolume, labels) == 0);
     EvaluationOptions o;
     o.countObjects = false;
-    const Volume mito = organelleMask(readVolume(truth), Organelle::Mitochondrion);
+    const Volume mito = organelleMask(readVolume(truth), PhantomOrganelle::Mitochondrion);
     const double f1 = evaluateSegmentation(labels, mito, o).voxels.f1();
     INFO("F1 " << f1);
     REQUIRE(f1 >= 0.85);
@@ -133,7 +133,7 @@ TEST_CASE("cli: graphcut chooses its energy from the strokes and refines a predi
     REQUIRE(runCli("strokes --from-truth " + truth +
                    " --organelle mito --planes z:16,y:64,x:64 --seed 3 --out " + list)
                 .exitCode == 0);
-    const Volume mito = organelleMask(readVolume(truth), Organelle::Mitochondrion);
+    const Volume mito = organelleMask(readVolume(truth), PhantomOrganelle::Mitochondrion);
     EvaluationOptions o;
     o.countObjects = false;
 

@@ -64,7 +64,7 @@ const PhantomCase& phantomCase() {
         PhantomCase p;
         const Phantom phantom = generatePhantom(PhantomParams{});
         p.image = phantom.image;
-        p.truth = organelleMask(phantom.labels, Organelle::Mitochondrion);
+        p.truth = organelleMask(phantom.labels, PhantomOrganelle::Mitochondrion);
         StrokeSimulation sim;
         sim.planes = orthogonalPlanes(p.truth.shape());
         p.strokes = rasterizeStrokes(simulateStrokes(p.truth, sim));

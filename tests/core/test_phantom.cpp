@@ -59,7 +59,7 @@ struct Means {
     std::int64_t boundaryCount = 0, interiorCount = 0; // interior: none within 3 voxels
 };
 
-Means meansOf(const Phantom& ph, Organelle organelle) {
+Means meansOf(const Phantom& ph, PhantomOrganelle organelle) {
     const auto img = ph.image.view<std::uint8_t>();
     const auto lab = ph.labels.view<std::uint8_t>();
     const Shape3 s = ph.labels.shape();
@@ -221,11 +221,11 @@ TEST_CASE("a 128^3 phantom holds every organelle in plausible amounts", "[phanto
 
 TEST_CASE("phantom contrast: membranes darkest, mito matrix darker than cytoplasm", "[phantom]") {
     const Phantom ph = generatePhantom(cube(128, 1));
-    const Means mito = meansOf(ph, Organelle::Mitochondrion);
-    const Means cytoplasm = meansOf(ph, Organelle::None);
-    const Means er = meansOf(ph, Organelle::ER);
-    const Means golgi = meansOf(ph, Organelle::Golgi);
-    const Means nucleus = meansOf(ph, Organelle::Nucleus);
+    const Means mito = meansOf(ph, PhantomOrganelle::Mitochondrion);
+    const Means cytoplasm = meansOf(ph, PhantomOrganelle::None);
+    const Means er = meansOf(ph, PhantomOrganelle::ER);
+    const Means golgi = meansOf(ph, PhantomOrganelle::Golgi);
+    const Means nucleus = meansOf(ph, PhantomOrganelle::Nucleus);
     INFO("mito membrane " << mito.boundary << ", matrix " << mito.interior << ", cytoplasm "
                           << cytoplasm.interior << ", er membrane " << er.boundary
                           << ", golgi membrane " << golgi.boundary << ", envelope "
@@ -251,7 +251,7 @@ TEST_CASE("mitochondria are not separable by a single grey threshold", "[phantom
     std::vector<std::int64_t> mito(256), other(256);
     std::int64_t positives = 0;
     for (std::int64_t i = 0; i < ph.image.voxelCount(); ++i) {
-        const bool isMito = lab[i] == static_cast<std::uint8_t>(Organelle::Mitochondrion);
+        const bool isMito = lab[i] == static_cast<std::uint8_t>(PhantomOrganelle::Mitochondrion);
         (isMito ? mito : other)[img[i]]++;
         positives += isMito;
     }
@@ -315,7 +315,7 @@ TEST_CASE("phantom generation reports progress and can be cancelled", "[phantom]
 TEST_CASE("organelle masks match the label volume", "[phantom]") {
     const Phantom ph = generatePhantom(cube(64, 2));
     const auto counts = labelCounts(ph.labels);
-    for (Organelle o : allOrganelles()) {
+    for (PhantomOrganelle o : allOrganelles()) {
         const Volume mask = organelleMask(ph.labels, o);
         REQUIRE(mask.shape() == ph.labels.shape());
         REQUIRE(mask.dataType() == DataType::UInt8);
@@ -334,14 +334,14 @@ TEST_CASE("organelle masks match the label volume", "[phantom]") {
     // Views (crops) and uint16 label volumes work too; float volumes are refused.
     const Box3 box{{5, 10, 3}, {20, 30, 40}};
     const Volume crop = ph.labels.crop(box);
-    const Volume cropMask = organelleMask(crop, Organelle::Nucleus);
+    const Volume cropMask = organelleMask(crop, PhantomOrganelle::Nucleus);
     Volume wide = Volume::allocate(DataType::UInt16, ph.labels.shape(), VolumeRole::Label);
     for (std::int64_t z = 0; z < 64; ++z)
         for (std::int64_t y = 0; y < 64; ++y)
             for (std::int64_t x = 0; x < 64; ++x)
                 wide.view<std::uint16_t>()(z, y, x) = ph.labels.view<std::uint8_t>()(z, y, x);
-    const Volume wideMask = organelleMask(wide, Organelle::Nucleus);
-    const Volume fullMask = organelleMask(ph.labels, Organelle::Nucleus);
+    const Volume wideMask = organelleMask(wide, PhantomOrganelle::Nucleus);
+    const Volume fullMask = organelleMask(ph.labels, PhantomOrganelle::Nucleus);
     REQUIRE(sameBytes(wideMask, fullMask));
     std::int64_t cropMismatches = 0, cropOnes = 0;
     for (std::int64_t z = 0; z < box.size.z; ++z)
@@ -354,22 +354,23 @@ TEST_CASE("organelle masks match the label volume", "[phantom]") {
     REQUIRE(cropMismatches == 0);
     REQUIRE(cropOnes > 0); // the crop does hold some nucleus
     REQUIRE(cropMask.origin() == crop.origin());
-    REQUIRE_THROWS_AS(organelleMask(Volume::allocate(DataType::Float32, {2, 2, 2}), Organelle::ER),
-                      InvalidArgument);
-    REQUIRE_THROWS_AS(organelleMask(Volume(), Organelle::ER), InvalidArgument);
+    REQUIRE_THROWS_AS(
+        organelleMask(Volume::allocate(DataType::Float32, {2, 2, 2}), PhantomOrganelle::ER),
+        InvalidArgument);
+    REQUIRE_THROWS_AS(organelleMask(Volume(), PhantomOrganelle::ER), InvalidArgument);
 }
 
 TEST_CASE("organelle names parse back, in any case and with aliases", "[phantom]") {
     REQUIRE(allOrganelles().size() == static_cast<std::size_t>(kOrganelleCount));
-    for (Organelle o : allOrganelles())
+    for (PhantomOrganelle o : allOrganelles())
         REQUIRE(parseOrganelle(organelleName(o)) == o);
-    REQUIRE(parseOrganelle("MITOCHONDRIA") == Organelle::Mitochondrion);
-    REQUIRE(parseOrganelle("Mito") == Organelle::Mitochondrion);
-    REQUIRE(parseOrganelle("Golgi") == Organelle::Golgi);
-    REQUIRE(parseOrganelle("ER") == Organelle::ER);
-    REQUIRE(parseOrganelle("Nucleus") == Organelle::Nucleus);
-    REQUIRE(parseOrganelle("nuclear_pore") == Organelle::NuclearPore);
-    REQUIRE(parseOrganelle("PORE") == Organelle::NuclearPore);
+    REQUIRE(parseOrganelle("MITOCHONDRIA") == PhantomOrganelle::Mitochondrion);
+    REQUIRE(parseOrganelle("Mito") == PhantomOrganelle::Mitochondrion);
+    REQUIRE(parseOrganelle("Golgi") == PhantomOrganelle::Golgi);
+    REQUIRE(parseOrganelle("ER") == PhantomOrganelle::ER);
+    REQUIRE(parseOrganelle("Nucleus") == PhantomOrganelle::Nucleus);
+    REQUIRE(parseOrganelle("nuclear_pore") == PhantomOrganelle::NuclearPore);
+    REQUIRE(parseOrganelle("PORE") == PhantomOrganelle::NuclearPore);
     REQUIRE_THROWS_AS(parseOrganelle("lysosome"), InvalidArgument);
     REQUIRE_THROWS_AS(parseOrganelle(""), InvalidArgument);
 }

@@ -73,7 +73,7 @@ void MainWindow::startLoad(const QString& title, JobWork work) {
 void MainWindow::installDemo(const QString& spec, Volume image, Volume labels) {
     model_.setImage(image, QString("demo phantom %1^3").arg(image.shape().x), spec);
     model_.setReferenceLabels(labels);
-    for (cisterna::Organelle o : allOrganelles()) // core's phantom organelles
+    for (PhantomOrganelle o : allOrganelles()) // core's phantom organelles
         model_.addOrganelle(organelleName(o));
     model_.setActiveOrganelle(0);
     model_.undoStack()->clear();

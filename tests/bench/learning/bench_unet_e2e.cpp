@@ -119,7 +119,7 @@ double f1Of(const Volume& probabilities, const Volume& truth, double* precision 
 
 // What the user would train on: the graph cut of a simulated annotator's strokes on a
 // few z planes (the "loose ground truth"), or the exact truth. Prints how loose.
-Volume trainingLabels(const Args& a, const Phantom& phantom, Organelle organelle) {
+Volume trainingLabels(const Args& a, const Phantom& phantom, PhantomOrganelle organelle) {
     const Volume truth = organelleMask(phantom.labels, organelle);
 #ifdef CISTERNA_BENCH_WITH_IO
     if (!a.exactLabels) {
@@ -162,7 +162,7 @@ void phantomBench(const Args& a) {
                 "precision", "recall", "val F1");
     std::vector<std::string> rows;
     for (const std::string& name : split(a.organelles, ',')) {
-        const Organelle organelle = parseOrganelle(name);
+        const PhantomOrganelle organelle = parseOrganelle(name);
         std::printf("  %s\n", organelleName(organelle));
         TrainingData data;
         data.image = train.image;
