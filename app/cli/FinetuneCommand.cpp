@@ -29,7 +29,8 @@ public:
     void run() override {
         const Model base = Model::load(model_);
         applyOptions(false); // the classes are the loaded model's
-        const TrainingData data = loadTrainingData(files_);
+        TrainingData data = loadTrainingData(files_);
+        chooseValidationSlab(data, base.metadata().network);
         std::cout << detectTorchRuntime().describe() << "\n"
                   << "fine-tuning " << model_ << ":\n"
                   << base.metadata().describe() << "\n";

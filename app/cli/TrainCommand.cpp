@@ -3,6 +3,7 @@
 #include "TrainingCommand.h"
 
 #include "core/learning/TorchRuntime.h"
+#include "core/learning/TrainingSetup.h"
 #include "core/learning/TrainingText.h"
 #include "core/util/Error.h"
 
@@ -29,12 +30,13 @@ public:
             ->capture_default_str();
         s->add_option("--levels", levels_, "Downsampling levels")->capture_default_str();
         s->add_option("--factors", factors_,
-                      "Downsampling factors: 2, or z,y,x for all levels (1,2,2 for anisotropic "
-                      "data), or z,y,x;z,y,x;... per level")
+                      "Downsampling factors: auto (1,2,2 where z voxels are 1.5 times y and x or "
+                      "more, else 2), 2, z,y,x for all levels, or z,y,x;z,y,x;... per level")
             ->capture_default_str();
         s->add_option("--kernels", kernels_,
                       "Convolution kernels per level and bottom, e.g. 1,3,3;1,3,3;3,3,3;3,3,3 "
-                      "(default 3x3x3)");
+                      "(default 3x3x3; with --factors auto, 1 along an axis thinner than the "
+                      "network's smallest input)");
         s->add_option("--upsampling", upsampling_, "nearest or transposed")->capture_default_str();
         s->add_option("--head-kernel", options_.network.headKernel,
                       "1 (1x1x1 head) or 3 (ASEM's final 3x3x3 pass: 204 -> 110)")
@@ -52,10 +54,11 @@ public:
     }
 
     void run() override {
-        options_.network.downFactors = parseLevelTriples(factors_, levels_);
-        if (!kernels_.empty())
-            options_.network.kernelSizes = parseLevelTriples(
-                kernels_, static_cast<int>(options_.network.downFactors.size()) + 1);
+        // With auto the factors follow the image's voxel size once it is read; until then
+        // (and for --sizes) the isotropic ones.
+        const bool autoFactors = factors_ == "auto";
+        options_.network.downFactors = parseLevelTriples(autoFactors ? "2" : factors_, levels_);
+        applyKernels();
         options_.network.upsampling = parseUpsampling(upsampling_);
         if (!inputSize_.empty())
             options_.inputShape = parseShape3(inputSize_);
@@ -71,7 +74,14 @@ public:
         options_.augmentation.intensityScale = intensity_;
         options_.augmentation.intensityShift = intensity_;
 
-        const TrainingData data = loadTrainingData(files_);
+        TrainingData data = loadTrainingData(files_);
+        if (autoFactors && options_.resumeFrom.empty()) {
+            // The app's rule for thick sections and thin stacks (TrainingSetup.h).
+            options_.network = networkForVolume(options_.network, levels_, data.image.voxelSize(),
+                                                data.image.shape());
+            applyKernels(); // given kernels win over the thin-stack ones
+        }
+        chooseValidationSlab(data, options_.network);
         std::cout << detectTorchRuntime().describe() << "\n";
         if (options_.resumeFrom.empty()) {
             const Shape3 patch = options_.inputShape.isEmpty()
@@ -85,7 +95,13 @@ public:
     }
 
 private:
-    std::string factors_ = "2", kernels_, upsampling_ = "nearest", inputSize_;
+    void applyKernels() {
+        if (!kernels_.empty())
+            options_.network.kernelSizes = parseLevelTriples(
+                kernels_, static_cast<int>(options_.network.downFactors.size()) + 1);
+    }
+
+    std::string factors_ = "auto", kernels_, upsampling_ = "nearest", inputSize_;
     int levels_ = 3;
     double intensity_ = 0.1;
     bool sizes_ = false;

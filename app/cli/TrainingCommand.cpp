@@ -3,6 +3,7 @@
 #include "TrainingCommand.h"
 
 #include "core/learning/InterruptCancel.h"
+#include "core/learning/TrainingSetup.h"
 #include "core/learning/TrainingText.h"
 #include "core/util/Error.h"
 
@@ -26,7 +27,8 @@ void TrainingCommand::addDataOptions(CLI::App& s, bool required) {
     s.add_option("--validation-labels", files_.validationLabels, "Its labels");
     s.add_option("--validation-mask", files_.validationMask, "Its mask");
     s.add_option("--validation-region", files_.validationRegion,
-                 "Hold out this box of the training volumes instead: z0:z1,y0:y1,x0:x1");
+                 "Hold out this box of the training volumes instead: z0:z1,y0:y1,x0:x1, or "
+                 "auto: the quarter slab at one end with the most labels, as the app does");
     s.add_option("--validate-every", options_.validateEvery,
                  "Validation F1 every N iterations (0: at the end)")
         ->capture_default_str();
@@ -76,6 +78,16 @@ void TrainingCommand::applyOptions(bool withClassNames) {
         options_.checkpointPath = out_ + ".checkpoint";
 }
 
+void TrainingCommand::chooseValidationSlab(TrainingData& data, const UNetConfig& network) const {
+    if (files_.validationRegion != "auto")
+        return;
+    data.validationRegion = validationSlabWithMostLabels(network, data.labels);
+    if (data.validationRegion)
+        std::cout << "validation slab: " << toString(*data.validationRegion) << "\n";
+    else
+        std::cout << "no slab of the labels can be held out: training without validation\n";
+}
+
 void TrainingCommand::runAndSave(const std::function<TrainResult()>& train, const char* verb) {
     auto cancel = std::make_shared<CancelToken>();
     const InterruptCancel interrupt(cancel);
@@ -85,14 +97,17 @@ void TrainingCommand::runAndSave(const std::function<TrainResult()>& train, cons
         if (p.iteration % reportEvery_ == 0 || p.iteration == p.totalIterations || p.validatedNow)
             std::cout << formatTrainingProgress(p) << std::endl;
     };
-    const TrainResult result = train();
-    if (result.cancelled) {
-        std::cout << "stopped at iteration " << result.iterations;
-        if (!result.checkpointWritten.empty())
-            std::cout << "; checkpoint " << result.checkpointWritten << " (continue with --resume "
-                      << result.checkpointWritten << ")";
+    TrainResult result;
+    try {
+        result = train();
+    } catch (const TrainingStopped& stopped) {
+        const TrainResult& r = stopped.result();
+        std::cout << "stopped at iteration " << r.iterations;
+        if (!r.checkpointWritten.empty())
+            std::cout << "; checkpoint " << r.checkpointWritten << " (continue with --resume "
+                      << r.checkpointWritten << ")";
         std::cout << "\n";
-        throw Cancelled();
+        throw;
     }
     result.model.save(out_);
     std::cout << verb << " " << result.iterations << " iterations on " << result.device;

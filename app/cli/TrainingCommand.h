@@ -28,6 +28,8 @@ protected:
     // when stopped, says where the checkpoint is and throws Cancelled.
     // `verb` words the result: "trained", "fine-tuned".
     void runAndSave(const std::function<TrainResult()>& train, const char* verb);
+    // `--validation-region auto`: the slab the app holds out (TrainingSetup.h), or none.
+    void chooseValidationSlab(TrainingData& data, const UNetConfig& network) const;
 
     TrainingFiles files_;
     TrainOptions options_;

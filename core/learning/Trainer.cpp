@@ -143,7 +143,7 @@ TrainResult runTraining(RunSetup setup, const TrainingData& data, const TrainOpt
     if (!device.isCuda()) // on a GPU the maps live in its memory, which LibTorch manages
         requireMemory(unetTrainingBytes(meta.network, meta.trainingInput, options.batchSize),
                       "training on patches of " + toString(meta.trainingInput) +
-                          " (a smaller --input-size or fewer features need less)");
+                          " (a smaller patch or fewer features need less)");
     // LibTorch's C++ API has no gradient scaler, so only bf16 trains safely in
     // mixed precision; fp16-only GPUs train in fp32.
     if (device.mixedPrecision && device.autocastType != torch::kBFloat16)
@@ -205,6 +205,7 @@ TrainResult runTraining(RunSetup setup, const TrainingData& data, const TrainOpt
     // validation of the held-out slab every few iterations took minutes.
     const Stopwatch loopTime;
     const std::int64_t firstIteration = done;
+    bool stopped = false;
     try {
         while (done < setup.totalIterations) {
             if (cancelled(options))
@@ -257,7 +258,7 @@ TrainResult runTraining(RunSetup setup, const TrainingData& data, const TrainOpt
                 options.onProgress(progress);
         }
     } catch (const Cancelled&) {
-        result.cancelled = true;
+        stopped = true;
         writeCheckpoint();
     }
     net->to(torch::kCPU);
@@ -267,6 +268,8 @@ TrainResult runTraining(RunSetup setup, const TrainingData& data, const TrainOpt
     result.iterations = done;
     result.validationF1 = f1;
     result.model = Model(setup.state);
+    if (stopped)
+        throw TrainingStopped(std::make_shared<const TrainResult>(std::move(result)));
     return result;
 }
 

@@ -5,6 +5,7 @@
 // cancellation, validation, checkpoints and resume.
 #include "core/learning/Model.h"
 #include "core/learning/TorchRuntime.h"
+#include "core/util/Error.h"
 #include "core/util/Progress.h"
 #include "core/volume/Volume.h"
 
@@ -109,7 +110,6 @@ struct TrainOptions {
 
 struct TrainResult {
     Model model;
-    bool cancelled = false;
     std::int64_t iterations = 0; // done in this run (resumed ones included)
     std::vector<double> losses;  // per iteration of this run
     std::optional<double> validationF1;
@@ -117,11 +117,24 @@ struct TrainResult {
     std::string checkpointWritten; // path of the last checkpoint, if any
 };
 
+// What trainModel and finetuneModel throw when cancelled: Cancelled, as every engine of
+// core stops, carrying the run as far as it went (its model holds the weights of the
+// last finished iteration) once the checkpoint is written.
+class TrainingStopped : public Cancelled {
+public:
+    explicit TrainingStopped(std::shared_ptr<const TrainResult> result)
+        : result_(std::move(result)) {}
+    const TrainResult& result() const { return *result_; }
+
+private:
+    std::shared_ptr<const TrainResult> result_;
+};
+
 // Trains a new network (or resumes options.resumeFrom). Throws InvalidArgument for
 // unusable data (mismatched shapes, no labelled organelle voxel, a volume smaller
 // than the network's input), FormatError for an unreadable checkpoint. Cancellation
-// returns within one iteration with cancelled = true, after writing a checkpoint
-// when options.checkpointPath is set.
+// throws TrainingStopped within one iteration, after writing a checkpoint when
+// options.checkpointPath is set.
 TrainResult trainModel(const TrainingData& data, const TrainOptions& options);
 
 // Continues training `base` on new data: all weights trainable unless

@@ -213,8 +213,6 @@ Job* startTraining(JobManager& jobs, DocumentModel& document, int organelle,
             const Model base = Model::load(baseModel.toStdString());
             result = finetuneModel(base, data, options);
         }
-        if (result.cancelled)
-            throw Cancelled();
         result.model.save(modelPath.toStdString());
         std::ostringstream m;
         m << result.iterations << " iterations on " << result.device;

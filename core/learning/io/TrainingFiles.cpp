@@ -31,7 +31,9 @@ TrainingData loadTrainingData(const TrainingFiles& files) {
     if (!files.validationRegion.empty()) {
         if (!files.validationImage.empty())
             throw InvalidArgument("give either a validation region or validation files, not both");
-        d.validationRegion = parseBox(files.validationRegion, d.image.shape());
+        // "auto" is resolved by the caller, which knows the network (TrainingSetup.h).
+        if (files.validationRegion != "auto")
+            d.validationRegion = parseBox(files.validationRegion, d.image.shape());
         d.description += ", validation region " + files.validationRegion;
     } else if (!files.validationImage.empty()) {
         if (files.validationLabels.empty())

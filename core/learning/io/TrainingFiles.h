@@ -11,7 +11,7 @@ struct TrainingFiles {
     std::string image, labels, mask; // mask optional
     std::string crop;                // "z0:z1,y0:y1,x0:x1" of all three; empty: whole
     std::string validationImage, validationLabels, validationMask;
-    std::string validationRegion; // alternative: a box of the training volumes
+    std::string validationRegion; // alternative: a box of the training volumes, or "auto"
 };
 
 // Reads only the cropped region of each file. Throws FormatError / InvalidArgument.
