@@ -31,6 +31,8 @@ public:
                            const std::string& what = "volume");
 
     bool isNull() const { return !buffer_; }
+    // Whether another handle (a copy or a crop) shares this one's voxels.
+    bool sharesVoxels() const { return buffer_ && buffer_.use_count() > 1; }
     DataType dataType() const { return type_; }
     VolumeRole role() const { return role_; }
     void setRole(VolumeRole role) { role_ = role; }

@@ -23,7 +23,6 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTest>
-#include <QUndoStack>
 #include <catch2/catch.hpp>
 
 #include <atomic>
@@ -37,7 +36,7 @@ TEST_CASE("the job manager reports progress, an ETA and honours cancel", "[ui][j
     JobManager jobs;
     std::atomic<bool> release{false};
     bool finished = false;
-    Job* job = jobs.start("count", "test", [&](JobContext& context) -> JobFinish {
+    Job* job = jobs.start("count", JobKind::Other, [&](JobContext& context) -> JobFinish {
         for (int i = 1; i <= 100; ++i) {
             context.report(i / 200.0, "step " + std::to_string(i));
             std::this_thread::sleep_for(std::chrono::milliseconds(8));
@@ -58,12 +57,13 @@ TEST_CASE("the job manager reports progress, an ETA and honours cancel", "[ui][j
     REQUIRE_FALSE(finished); // a cancelled job's result is dropped
     REQUIRE(jobs.runningCount() == 0);
 
-    Job* failing = jobs.start(
-        "fail", "test", [](JobContext&) -> JobFinish { throw InvalidArgument("no strokes"); });
+    Job* failing = jobs.start("fail", JobKind::Other, [](JobContext&) -> JobFinish {
+        throw InvalidArgument("no strokes");
+    });
     REQUIRE(waitForJob(failing) == Job::State::Failed);
     REQUIRE(failing->error() == "no strokes");
 
-    Job* ok = jobs.start("ok", "test",
+    Job* ok = jobs.start("ok", JobKind::Other,
                          [&](JobContext&) -> JobFinish { return [&] { finished = true; }; });
     REQUIRE(waitForJob(ok) == Job::State::Succeeded);
     REQUIRE(finished);
@@ -85,7 +85,7 @@ TEST_CASE("a graph-cut job on the phantom completes and the overlay changes", "[
     const QImage before = xy->grab().toImage();
 
     Job* cut = window.startGraphCut();
-    REQUIRE(cut->kind() == "graphcut");
+    REQUIRE(cut->kind() == JobKind::GraphCut);
     REQUIRE(window.jobsPanel()->rowOf(cut) != nullptr);
     REQUIRE(waitForJob(cut) == Job::State::Succeeded);
     const Volume& labels = doc->layer(0, Layer::Truth);
@@ -115,9 +115,9 @@ TEST_CASE("a graph-cut job on the phantom completes and the overlay changes", "[
     REQUIRE(waitFor([&] { return window.sceneUpdater()->pendingCount() == 0; }));
     REQUIRE(window.scene()->hasSurface(SceneUpdater::truthKey(doc->organelle(0).uid)));
     // The cut is one undoable step.
-    doc->undoStack()->undo();
+    doc->undoHistory()->undo();
     REQUIRE(doc->layer(0, Layer::Truth).isNull());
-    doc->undoStack()->redo();
+    doc->undoHistory()->redo();
     REQUIRE_FALSE(doc->layer(0, Layer::Truth).isNull());
 
     // The automatic cut says which energy it chose, and the organelle keeps it.
@@ -161,7 +161,7 @@ TEST_CASE("an automatic graph cut shows a first result, and cancel puts the laye
     DocumentModel* doc = window.document();
     strokeOrganelle(window, 0, 1); // mito
     REQUIRE(doc->layer(0, Layer::Truth).isNull());
-    const int edits = doc->undoStack()->count(); // the strokes
+    const int edits = doc->undoHistory()->count(); // the strokes
     // The first, coarse result lands in the truth layer while the job still runs.
     Job* cut = window.startGraphCut();
     REQUIRE(
@@ -174,7 +174,7 @@ TEST_CASE("an automatic graph cut shows a first result, and cancel puts the laye
         // nothing was added to the undo stack.
         REQUIRE(state == Job::State::Cancelled);
         REQUIRE(doc->layer(0, Layer::Truth).isNull());
-        REQUIRE(doc->undoStack()->count() == edits);
+        REQUIRE(doc->undoHistory()->count() == edits);
     } else {
         WARN("the cut finished before its first result could be checked");
     }
@@ -182,22 +182,22 @@ TEST_CASE("an automatic graph cut shows a first result, and cancel puts the laye
     Job* full = window.startGraphCut();
     REQUIRE(waitForJob(full, 60000) == Job::State::Succeeded);
     REQUIRE_FALSE(doc->layer(0, Layer::Truth).isNull());
-    REQUIRE(doc->undoStack()->count() == edits + 1);
+    REQUIRE(doc->undoHistory()->count() == edits + 1);
     // One more stroke and cut again: the last cut's session re-cuts with its energy
     // frozen first, then the full automatic cut replaces that result.
     REQUIRE(window.graphCutSessions().hasSession(doc->organelle(0).uid));
     SliceView* xy = window.sliceView(0);
     window.tools()->setTool(Tool::BackgroundBrush);
     dragStroke(xy, {xy->positionOfVoxel(2, 2), xy->positionOfVoxel(2, 9)});
-    REQUIRE(doc->undoStack()->count() == edits + 2);
+    REQUIRE(doc->undoHistory()->count() == edits + 2);
     Job* again = window.startGraphCut();
     REQUIRE(waitForJob(again, 60000) == Job::State::Succeeded);
     INFO(again->message().toStdString());
     REQUIRE(again->message().contains("re-cut with the last cut's energy"));
-    REQUIRE(doc->undoStack()->count() == edits + 3);
-    doc->undoStack()->undo();
-    doc->undoStack()->undo();
-    doc->undoStack()->undo();
+    REQUIRE(doc->undoHistory()->count() == edits + 3);
+    doc->undoHistory()->undo();
+    doc->undoHistory()->undo();
+    doc->undoHistory()->undo();
     REQUIRE(doc->layer(0, Layer::Truth).isNull());
 }
 
@@ -240,8 +240,8 @@ TEST_CASE("post-processing cuts each organelle at its own threshold", "[ui][jobs
 
 TEST_CASE("an evaluation job compares the layer as it was when it started", "[ui][jobs]") {
     // The job reads its ground truth from a file under the app's file lock; the test
-    // holds the lock, paints the evaluated layer in place as the brush does, then
-    // lets the job go on: it must score the snapshot, not the painted layer.
+    // holds the lock, paints the evaluated layer as the brush does, then lets the job
+    // go on: it must score the layer as it was (JobManager.h's rule), not the paint.
     ScratchDir dir("ui-evaluate");
     DocumentModel doc;
     doc.setImage(Volume::allocate(DataType::UInt8, {2, 4, 4}), "small");
@@ -260,7 +260,8 @@ TEST_CASE("an evaluation job compares the layer as it was when it started", "[ui
     {
         const std::lock_guard<std::mutex> lock(fileIoMutex());
         job = startEvaluation(jobs, doc, request, [&](const EvaluationRow& r) { result = r; });
-        Volume layer = doc.layer(mito, Layer::Truth); // shares the voxels
+        // In place, through the one door the brush and undo use (copy-on-write).
+        Volume& layer = doc.ensureLayer(mito, Layer::Truth);
         for (std::int64_t y = 0; y < 4; ++y)
             for (std::int64_t x = 0; x < 4; ++x)
                 layer.view<std::uint8_t>()(1, y, x) = 1; // painted while the job waits
@@ -314,7 +315,7 @@ TEST_CASE("a training job shows its loss live and can be cancelled", "[ui][jobs]
     settings.levels = 1;
     settings.validate = false;
     Job* train = window.startTraining(settings);
-    REQUIRE(train->kind() == "train");
+    REQUIRE(train->kind() == JobKind::Train);
     REQUIRE(window.jobsPanel()->chart()->job() == train);
     // The loss curve grows while it runs.
     const bool learning = waitFor([&] { return train->lossSeries().size() >= 3; }, 60000);
@@ -460,7 +461,7 @@ TEST_CASE("closing with running jobs asks first", "[ui][jobs]") {
     window->show();
     window->document()->setImage(rampVolume({4, 8, 8}), "ramp");
     std::atomic<bool> stop{false};
-    Job* job = window->jobs()->start("endless", "test", [&](JobContext& c) -> JobFinish {
+    Job* job = window->jobs()->start("endless", JobKind::Other, [&](JobContext& c) -> JobFinish {
         while (!stop)
             c.report(0.1, "working");
         return {};

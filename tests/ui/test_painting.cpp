@@ -9,7 +9,6 @@
 
 #include <QApplication>
 #include <QTest>
-#include <QUndoStack>
 #include <catch2/catch.hpp>
 
 #include <set>
@@ -110,7 +109,7 @@ TEST_CASE("synthesised mouse strokes in the slice views land in the right voxels
             centres.push_back({c, 15});
         const VoxelSet expected = expectedDisc(xy->geometry(), 7, centres, 10.0);
         REQUIRE(voxelsWithValue(f.layer(Layer::Strokes), 1) == expected);
-        REQUIRE(doc->undoStack()->count() == 1);
+        REQUIRE(doc->undoHistory()->count() == 1);
     }
 
     SECTION("a background stroke in the XZ view and the eraser in the YZ view") {
@@ -181,7 +180,7 @@ TEST_CASE("undo and redo replay strokes from a sparse command stack", "[ui][pain
     PaintFixture f;
     ToolState* tools = f.window.tools();
     DocumentModel* doc = f.window.document();
-    QUndoStack* undo = doc->undoStack();
+    UndoHistory* undo = doc->undoHistory();
     SliceView* xy = f.window.sliceView(0);
     doc->setCursor({5, 0, 0});
     tools->setTool(Tool::ObjectBrush);

@@ -19,7 +19,6 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QLabel>
-#include <QUndoStack>
 #include <catch2/catch.hpp>
 
 #include <chrono>
@@ -80,7 +79,7 @@ struct Fixture {
     }
     // Replaces the strokes through the undo stack, as an edit the user can undo.
     void setStrokes(const Volume& strokes) {
-        doc.undoStack()->push(
+        doc.undoHistory()->push(
             new ReplaceLayerCommand(&doc, uid, Layer::Strokes, strokes, "strokes"));
     }
     // One brush stroke along y on plane z = 4, as a slice view paints it.
@@ -89,7 +88,7 @@ struct Fixture {
         BrushStroke stroke(&doc, index, Layer::Strokes, value, g, 4, 12.0);
         for (std::int64_t y = 5; y < 35; y += 3)
             stroke.addPoint(x, y);
-        doc.undoStack()->push(stroke.finish("paint").release());
+        doc.undoHistory()->push(stroke.finish("paint").release());
     }
 };
 
@@ -173,12 +172,12 @@ TEST_CASE("the live preview shows P(object) high on the object side after stroke
     CHECK(redGain(40) < 40);
 
     // Undo of the background stroke: one class left, the preview goes away.
-    f.doc.undoStack()->undo();
+    f.doc.undoHistory()->undo();
     REQUIRE(idle(preview));
     CHECK(preview.state() == PreviewState::NeedStrokes);
     CHECK(preview.plane(ViewAxis::XY, 1, f.uid).isNull());
     // Redo brings it back.
-    f.doc.undoStack()->redo();
+    f.doc.undoHistory()->redo();
     REQUIRE(idle(preview));
     CHECK(preview.state() == PreviewState::Ready);
     CHECK_FALSE(preview.plane(ViewAxis::XY, 1, f.uid).isNull());
@@ -305,8 +304,8 @@ TEST_CASE("without memory for the features the preview says so and stays off", "
     CHECK(preview.plane(ViewAxis::XY, f.doc.cursor().z, f.uid).isNull());
     // Painting and undo go on as before.
     f.paint(kStrokeValueObject, 12);
-    f.doc.undoStack()->undo();
-    CHECK(f.doc.undoStack()->index() == 1);
+    f.doc.undoHistory()->undo();
+    CHECK(f.doc.undoHistory()->index() == 1);
 }
 
 TEST_CASE("the window draws the live preview on the phantom and its switches turn it off",

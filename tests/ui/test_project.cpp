@@ -18,7 +18,6 @@
 #include <QMimeData>
 #include <QSignalSpy>
 #include <QTest>
-#include <QUndoStack>
 #include <QUrl>
 #include <catch2/catch.hpp>
 
@@ -126,7 +125,7 @@ TEST_CASE("a project round-trips everything through one file", "[ui][project]") 
     REQUIRE(second.tools()->tool() == Tool::BackgroundBrush);
     REQUIRE(second.projectPath() == project);
     REQUIRE_FALSE(second.document()->isModified());
-    REQUIRE(second.document()->undoStack()->count() == 0);
+    REQUIRE(second.document()->undoHistory()->count() == 0);
 
     // The demo phantom is referenced, not stored: it is generated again on opening.
     MainWindow demo(nullptr, q(dir.file("autosave")));

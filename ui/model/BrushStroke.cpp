@@ -52,6 +52,12 @@ void BrushStroke::dab(std::int64_t column, std::int64_t row) {
 }
 
 void BrushStroke::addPoint(std::int64_t column, std::int64_t row) {
+    // A job may have taken a snapshot of the layer since the last point: ensureLayer()
+    // then gives the layer its own copy of the voxels, and the stroke goes on there.
+    organelle_ = document_->indexOfUid(uid_);
+    if (organelle_ < 0)
+        return; // the organelle was removed during the stroke
+    data_ = static_cast<std::uint8_t*>(document_->ensureLayer(organelle_, layer_).data());
     if (!last_) {
         dab(column, row);
     } else {
@@ -71,15 +77,23 @@ void BrushStroke::addPoint(std::int64_t column, std::int64_t row) {
 }
 
 std::unique_ptr<QUndoCommand> BrushStroke::finish(const QString& text) {
+    // The layer as it is now: a job may have replaced it since the last point.
+    const int index = document_->indexOfUid(uid_);
+    if (index < 0)
+        return nullptr;
+    const Volume& layer = document_->layer(index, layer_);
+    if (layer.isNull() || layer.shape() != geometry_.shape)
+        return nullptr;
+    const auto* data = static_cast<const std::uint8_t*>(layer.data());
     SparseChanges changes;
     changes.offsets.reserve(order_.size());
     for (std::int64_t offset : order_) {
         const std::uint8_t old = before_.at(offset);
-        if (data_[offset] == old)
+        if (data[offset] == old)
             continue;
         changes.offsets.push_back(offset);
         changes.before.push_back(old);
-        changes.after.push_back(data_[offset]);
+        changes.after.push_back(data[offset]);
     }
     if (changes.empty())
         return nullptr;

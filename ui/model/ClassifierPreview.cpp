@@ -1,10 +1,11 @@
 #include "ui/model/ClassifierPreview.h"
 
+#include "ui/model/UndoHistory.h"
+
 #include "core/util/Error.h"
 #include "core/volume/MemoryBudget.h"
 
 #include <QLocale>
-#include <QUndoStack>
 
 #include <algorithm>
 #include <cmath>
@@ -81,7 +82,7 @@ ClassifierPreview::ClassifierPreview(DocumentModel* document, QObject* parent)
         if (enabled_)
             debounce_.start();
     });
-    connect(document_->undoStack(), &QUndoStack::indexChanged, this, &ClassifierPreview::update);
+    connect(document_->undoHistory(), &UndoHistory::indexChanged, this, &ClassifierPreview::update);
     connect(document_, &DocumentModel::cursorChanged, this, [this] {
         if (enabled_)
             schedule();
@@ -215,15 +216,11 @@ void ClassifierPreview::takeSnapshot() {
     snapshotUid_ = activeUid();
     const int index = document_->indexOfUid(snapshotUid_);
     snapshot_ = Volume();
-    snapshotFailure_.clear();
     if (snapshotUid_ != 0 && index >= 0 && document_->hasImage()) {
+        // A handle is a snapshot: the brush copies the layer before painting on.
         const Volume& strokes = document_->layer(index, Layer::Strokes);
-        try {
-            if (!strokes.isNull() && strokes.shape() == document_->shape())
-                snapshot_ = strokes.clone(); // the user goes on painting into the layer
-        } catch (const std::exception& e) {  // out of memory: only the preview is off
-            snapshotFailure_ = QString("Live preview off: %1").arg(e.what());
-        }
+        if (!strokes.isNull() && strokes.shape() == document_->shape())
+            snapshot_ = strokes;
     }
     ++version_;
     snapshotEdits_ = edits_;
@@ -240,11 +237,6 @@ void ClassifierPreview::schedule() {
         return;
     }
     const int uid = activeUid();
-    if (!snapshotFailure_.isEmpty()) {
-        clearPlanes();
-        setState(PreviewState::Unavailable, snapshotFailure_);
-        return;
-    }
     if (uid == 0 || snapshot_.isNull() || snapshotUid_ != uid) {
         clearPlanes();
         setState(PreviewState::NeedStrokes,

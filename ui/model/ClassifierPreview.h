@@ -189,7 +189,6 @@ private:
     std::uint64_t version_ = 0;
     std::uint64_t edits_ = 0, snapshotEdits_ = 0; // edits of the active strokes layer
     Stopwatch snapshotClock_;
-    QString snapshotFailure_; // the snapshot did not fit in memory
     QTimer debounce_;
 
     // The last forest, for the snapshot it was trained on.

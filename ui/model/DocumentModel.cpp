@@ -8,7 +8,7 @@
 namespace cisterna::ui {
 
 DocumentModel::DocumentModel(QObject* parent) : QObject(parent) {
-    connect(&undo_, &QUndoStack::indexChanged, this, [this] { touch(); });
+    connect(&undo_, &UndoHistory::indexChanged, this, [this] { touch(); });
 }
 
 void DocumentModel::touch() {
@@ -174,6 +174,8 @@ Volume& DocumentModel::ensureLayer(int organelle, Layer layer) {
         if (image_.hasVoxelSize())
             v.setVoxelSize(image_.voxelSize());
         v.setOrigin(image_.origin());
+    } else if (v.sharesVoxels()) {
+        v = v.clone(); // copy-on-write: whoever holds the old voxels keeps them unchanged
     }
     return v;
 }

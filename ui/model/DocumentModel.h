@@ -3,12 +3,12 @@
 // cursor (crosshair) shared by all views, the display window and the undo stack of
 // edits. No widget code: views observe it through signals, tests drive it directly.
 #include "ui/model/Organelle.h"
+#include "ui/model/UndoHistory.h"
 
 #include "core/volume/Volume.h"
 
 #include <QObject>
 #include <QString>
-#include <QUndoStack>
 
 #include <vector>
 
@@ -65,6 +65,10 @@ public:
 
     // Layers: a handle (null when never written), a handle allocated on demand
     // (zero-filled uint8, the image's shape and voxel size), or a replacement.
+    // Layers are copy-on-write: a handle taken with layer() is a snapshot that never
+    // changes, because ensureLayer(), the only way to write voxels in place, first
+    // gives the layer its own copy when any other handle shares its voxels. Jobs rely
+    // on that (JobManager.h).
     const Volume& layer(int organelle, Layer layer) const;
     Volume& ensureLayer(int organelle, Layer layer);
     void setLayer(int organelle, Layer layer, Volume volume); // null clears it
@@ -72,7 +76,7 @@ public:
     void notifyLayerEdited(int organelle, Layer layer);
 
     // Undoable edits of strokes and labels; cleared with a new image.
-    QUndoStack* undoStack() { return &undo_; }
+    UndoHistory* undoHistory() { return &undo_; }
 
     const Index3& cursor() const { return cursor_; }
     void setCursor(const Index3& voxel); // clamped into the volume
@@ -107,7 +111,7 @@ private:
     std::vector<Organelle> organelles_;
     int active_ = -1;
     int nextUid_ = 1;
-    QUndoStack undo_;
+    UndoHistory undo_;
     Index3 cursor_;
     double level_ = 127.5, width_ = 255;
     ViewSettings views_[3];

@@ -18,8 +18,8 @@ Job* startEvaluation(JobManager& jobs, DocumentModel& document, const Evaluation
     if (request.layer == Layer::Strokes)
         throw InvalidArgument("strokes are not a segmentation; evaluate truth, prediction or "
                               "segmentation");
-    // A snapshot: the brush paints layers in place while the job runs.
-    const Volume prediction = o.layer(request.layer).clone();
+    // A snapshot (JobManager.h): the brush may paint the layer while the job runs.
+    const Volume prediction = o.layer(request.layer);
     const Volume reference = document.referenceLabels();
     if (request.truthPath.isEmpty() && reference.isNull())
         throw InvalidArgument("Choose a ground-truth file: this image has no reference labels.");
@@ -38,7 +38,7 @@ Job* startEvaluation(JobManager& jobs, DocumentModel& document, const Evaluation
     const std::string truthPath = request.truthPath.toStdString();
     const Shape3 shape = document.shape();
     return jobs.start(
-        "Evaluate: " + o.name, "evaluate", [=](JobContext& context) mutable -> JobFinish {
+        "Evaluate: " + o.name, JobKind::Evaluate, [=](JobContext& context) mutable -> JobFinish {
             context.report(0.05, truthPath.empty() ? "comparing" : "reading the ground truth");
             Volume truth = reference;
             if (!truthPath.empty()) {

@@ -104,9 +104,9 @@ Job* startAutomaticGraphCut(JobManager& jobs, DocumentModel& document, int organ
     params.fixedModel = !settings.automatic;
     params.fixedWeight = !settings.automatic;
     if (settings.refineWithPrediction)
-        params.prior = o.layer(Layer::Prediction).clone(); // a snapshot, like the strokes
+        params.prior = o.layer(Layer::Prediction); // a snapshot (JobManager.h), like the strokes
     const Volume image = document.image();
-    const Volume strokes = o.layer(Layer::Strokes).clone();
+    const Volume strokes = o.layer(Layer::Strokes);
     QPointer<DocumentModel> doc(&document);
     const QString name = o.name;
     const bool refine = settings.refineWithPrediction;
@@ -128,7 +128,7 @@ Job* startAutomaticGraphCut(JobManager& jobs, DocumentModel& document, int organ
     auto shown = std::make_shared<Shown>();
     shown->before = o.layer(Layer::Truth);
     Job* job = jobs.start(
-        (refine ? "Refine cut: " : "Graph cut: ") + name, "graphcut",
+        (refine ? "Refine cut: " : "Graph cut: ") + name, JobKind::GraphCut,
         [doc, uid, image, strokes, params, name, refine, shown, quick, sessions,
          settings](JobContext& context) mutable -> JobFinish {
             // A result shown in the truth layer while the job runs (see Shown).
@@ -184,7 +184,7 @@ Job* startAutomaticGraphCut(JobManager& jobs, DocumentModel& document, int organ
                 shown->preview = false;
                 shown->done = true;
                 doc->setGraphCutChoice(doc->indexOfUid(uid), choice);
-                doc->undoStack()->push(
+                doc->undoHistory()->push(
                     new ReplaceLayerCommand(doc, uid, Layer::Truth, labels,
                                             (refine ? "Refine cut of " : "Graph cut of ") + name));
             };
@@ -216,8 +216,8 @@ Job* startGraphCut(JobManager& jobs, DocumentModel& document, int organelle,
         throw InvalidArgument("A graph cut of " + o.name.toStdString() +
                               " is already running; wait for it or cancel it.");
     Volume image = document.image();
-    // A snapshot: the user may keep painting while the cut runs.
-    Volume strokes = o.layer(Layer::Strokes).clone();
+    // A snapshot (JobManager.h): the user may keep painting while the cut runs.
+    const Volume strokes = o.layer(Layer::Strokes);
     GraphCutParams params;
     params.energy = settings.energy;
     if (settings.refineWithPrediction && o.layer(Layer::Prediction).isNull())
@@ -253,7 +253,7 @@ Job* startGraphCut(JobManager& jobs, DocumentModel& document, int organelle,
     QPointer<DocumentModel> doc(&document);
     const QString name = o.name;
     Job* job = jobs.start(
-        "Graph cut: " + name, "graphcut",
+        "Graph cut: " + name, JobKind::GraphCut,
         [doc, uid, image, strokes, params, name, session](JobContext& context) -> JobFinish {
             context.report(0, "fitting the energy to the strokes");
             GraphCutResult result = session ? session->cut(strokes, context.progress())
@@ -263,8 +263,8 @@ Job* startGraphCut(JobManager& jobs, DocumentModel& document, int organelle,
             return [doc, uid, labels, name] {
                 if (!doc || doc->indexOfUid(uid) < 0)
                     return;
-                doc->undoStack()->push(new ReplaceLayerCommand(doc, uid, Layer::Truth, labels,
-                                                               "Graph cut of " + name));
+                doc->undoHistory()->push(new ReplaceLayerCommand(doc, uid, Layer::Truth, labels,
+                                                                 "Graph cut of " + name));
             };
         });
     if (sessions && session) {

@@ -4,7 +4,7 @@
 
 namespace cisterna::ui {
 
-Job::Job(int id, const QString& title, const QString& kind, QObject* parent)
+Job::Job(int id, const QString& title, JobKind kind, QObject* parent)
     : QObject(parent), id_(id), title_(title), kind_(kind) {
     clock_.start();
 }

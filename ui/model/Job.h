@@ -20,6 +20,9 @@
 
 namespace cisterna::ui {
 
+// What a job does; the jobs panel shows the loss chart for training.
+enum class JobKind { Open, GraphCut, Train, Predict, PostProcess, Evaluate, Other };
+
 // What the worker reports; guarded by its mutex, read by the UI thread.
 struct JobChannel {
     std::mutex mutex;
@@ -38,11 +41,11 @@ class Job : public QObject {
 public:
     enum class State { Running, Succeeded, Failed, Cancelled };
 
-    Job(int id, const QString& title, const QString& kind, QObject* parent = nullptr);
+    Job(int id, const QString& title, JobKind kind, QObject* parent = nullptr);
 
     int id() const { return id_; }
     const QString& title() const { return title_; }
-    const QString& kind() const { return kind_; } // "graphcut", "train", "predict", ...
+    JobKind kind() const { return kind_; }
     State state() const { return state_; }
     bool isRunning() const { return state_ == State::Running; }
     double fraction() const { return fraction_; }
@@ -67,7 +70,8 @@ signals:
 
 private:
     int id_;
-    QString title_, kind_;
+    QString title_;
+    JobKind kind_;
     State state_ = State::Running;
     double fraction_ = 0;
     double engineEta_ = -1;

@@ -66,7 +66,7 @@ JobManager::~JobManager() {
     abandonAll();
 }
 
-Job* JobManager::start(const QString& title, const QString& kind, JobWork work) {
+Job* JobManager::start(const QString& title, JobKind kind, JobWork work) {
     const int id = nextId_++;
     auto* job = new Job(id, title, kind, this);
     jobs_.push_back(job);

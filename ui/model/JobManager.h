@@ -4,6 +4,14 @@
 // a "finish" function that the manager runs on the UI thread when the work
 // succeeded, to install the result (so results land between events, never in the
 // middle of a paint or a brush stroke).
+//
+// The one rule for what a job reads: it captures, on the UI thread when it starts,
+// handles to the document's image and layers (DocumentModel::layer()), and reads only
+// those. A handle is an immutable snapshot because the document's layers are
+// copy-on-write: the brush, undo and every other in-place write go through
+// DocumentModel::ensureLayer(), which copies a layer's voxels first whenever a job
+// (or anything else) still holds them. So no start function copies a layer itself,
+// and no job ever writes into a handle it was given.
 #include "ui/model/Job.h"
 
 #include <QList>
@@ -50,7 +58,7 @@ public:
     explicit JobManager(QObject* parent = nullptr);
     ~JobManager() override; // cancels what still runs and waits for it
 
-    Job* start(const QString& title, const QString& kind, JobWork work);
+    Job* start(const QString& title, JobKind kind, JobWork work);
 
     QList<Job*> jobs() const { return jobs_; }
     int runningCount() const;

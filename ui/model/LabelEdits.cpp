@@ -4,7 +4,7 @@ namespace cisterna::ui {
 
 SparseEditCommand::SparseEditCommand(DocumentModel* document, int organelleUid, Layer layer,
                                      SparseChanges changes, const QString& text)
-    : QUndoCommand(text), document_(document), uid_(organelleUid), layer_(layer),
+    : UndoStep(text), document_(document), uid_(organelleUid), layer_(layer),
       changes_(std::move(changes)) {}
 
 void SparseEditCommand::apply(const std::vector<std::uint8_t>& values) {
@@ -32,25 +32,51 @@ void SparseEditCommand::redo() {
     applied_ = true;
 }
 
+std::uint64_t SparseEditCommand::bytes() const {
+    return sizeof(*this) + changes_.offsets.capacity() * sizeof(std::int64_t) +
+           changes_.before.capacity() + changes_.after.capacity();
+}
+
 ReplaceLayerCommand::ReplaceLayerCommand(DocumentModel* document, int organelleUid, Layer layer,
                                          Volume replacement, const QString& text)
-    : QUndoCommand(text), document_(document), uid_(organelleUid), layer_(layer),
-      after_(std::move(replacement)) {
+    : UndoStep(text), document_(document), uid_(organelleUid), layer_(layer),
+      replacement_(std::move(replacement)) {
     const int index = document_->indexOfUid(uid_);
-    if (index >= 0)
-        before_ = document_->layer(index, layer_);
+    const Volume before = index >= 0 ? document_->layer(index, layer_) : Volume();
+    if (!before.isNull() || !replacement_.isNull())
+        delta_ = VolumeDelta::between(before, replacement_);
 }
 
 void ReplaceLayerCommand::undo() {
     const int index = document_->indexOfUid(uid_);
-    if (index >= 0)
-        document_->setLayer(index, layer_, before_);
+    if (index < 0 || delta_.shape().isEmpty())
+        return;
+    if (delta_.beforeWasNull()) {
+        document_->setLayer(index, layer_, Volume());
+        return;
+    }
+    // ensureLayer() hands out voxels nobody else holds (a job's snapshot stays as it
+    // was), allocating zeros if the layer was cleared.
+    delta_.applyBefore(document_->ensureLayer(index, layer_));
+    document_->notifyLayerEdited(index, layer_);
 }
 
 void ReplaceLayerCommand::redo() {
     const int index = document_->indexOfUid(uid_);
-    if (index >= 0)
-        document_->setLayer(index, layer_, after_);
+    if (index < 0)
+        return;
+    if (!replacement_.isNull() || delta_.afterIsNull()) {
+        // The first time: the replacement itself, whose voxels nobody else writes.
+        document_->setLayer(index, layer_, std::move(replacement_));
+        replacement_ = Volume();
+        return;
+    }
+    delta_.applyAfter(document_->ensureLayer(index, layer_));
+    document_->notifyLayerEdited(index, layer_);
+}
+
+std::uint64_t ReplaceLayerCommand::bytes() const {
+    return sizeof(*this) + delta_.bytes();
 }
 
 } // namespace cisterna::ui

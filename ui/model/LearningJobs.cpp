@@ -9,6 +9,8 @@
 #include "core/learning/PostProcess.h"
 #include "core/learning/Prediction.h"
 #include "core/learning/Training.h"
+#include "core/learning/TrainingSetup.h"
+#include "core/learning/TrainingText.h"
 #include "core/learning/UNetConfig.h"
 #endif
 
@@ -34,107 +36,14 @@ namespace {
 UNetConfig networkFor(const TrainSettings& s, const Vec3d& voxelSize, const Shape3& shape) {
     UNetConfig c;
     c.baseFeatures = s.baseFeatures;
-    // Thin z voxels are downsampled in y and x only, so all axes end up similar.
-    const bool anisotropic = voxelSize.z >= 1.5 * std::max(voxelSize.y, voxelSize.x);
-    const Index3 factor = anisotropic ? Index3{1, 2, 2} : Index3{2, 2, 2};
-    c.downFactors.assign(std::size_t(std::max(1, s.levels)), factor);
-    // A stack thinner than the network's smallest input along an axis (10 SBEM
-    // sections against 21) is convolved plane by plane along it (kernel 1, as ASEM's
-    // (1, 3, 3) for thin stacks) rather than refused.
-    const std::int64_t extent[3] = {shape.z, shape.y, shape.x};
-    Index3 kernel{3, 3, 3};
-    bool thin = false;
-    for (int axis = 0; axis < 3; ++axis) {
-        const std::int64_t smallest = nextValidInputSize(c, axis, 1);
-        if (extent[axis] > 0 && (smallest < 0 || smallest > extent[axis])) {
-            (axis == 0 ? kernel.z : axis == 1 ? kernel.y : kernel.x) = 1;
-            thin = true;
-        }
-    }
-    if (thin)
-        c.kernelSizes.assign(std::size_t(c.levels() + 1), kernel);
-    return c;
-}
-
-// A slab at one end of one axis for validation, a quarter of that axis deep (at
-// least one network input), leaving a network input to train on. Of the six, the
-// one holding the most labelled voxels while some stay outside to train on: a slab
-// without any gives an F1 of 0 or none, which says nothing about the network.
-// Nullopt when none fits or none qualifies. One pass over the labels counts them per
-// plane of each axis.
-std::optional<Box3> slabWithMostLabels(const UNetConfig& network, const Volume& labels) {
-    const Shape3 shape = labels.shape();
-    const std::int64_t extent[3] = {shape.z, shape.y, shape.x};
-    std::vector<std::int64_t> perPlane[3] = {std::vector<std::int64_t>(std::size_t(shape.z)),
-                                             std::vector<std::int64_t>(std::size_t(shape.y)),
-                                             std::vector<std::int64_t>(std::size_t(shape.x))};
-    dispatchDataType(labels.dataType(), [&](auto tag) {
-        const auto v = labels.view<decltype(tag)>();
-        for (std::int64_t z = 0; z < shape.z; ++z)
-            for (std::int64_t y = 0; y < shape.y; ++y)
-                for (std::int64_t x = 0; x < shape.x; ++x)
-                    if (v(z, y, x) != 0) {
-                        ++perPlane[0][std::size_t(z)];
-                        ++perPlane[1][std::size_t(y)];
-                        ++perPlane[2][std::size_t(x)];
-                    }
-    });
-    const std::int64_t total =
-        std::accumulate(perPlane[0].begin(), perPlane[0].end(), std::int64_t(0));
-    std::optional<Box3> best;
-    std::int64_t bestCount = 0;
-    for (int axis = 0; axis < 3; ++axis) {
-        const std::int64_t minInput = nextValidInputSize(network, axis, 1);
-        if (minInput < 0)
-            return std::nullopt;
-        const std::int64_t slab = std::max(minInput, extent[axis] / 4);
-        if (extent[axis] - slab < minInput)
-            continue;
-        bool othersFit = true;
-        for (int a = 0; a < 3; ++a)
-            if (a != axis && extent[a] < nextValidInputSize(network, a, 1))
-                othersFit = false;
-        if (!othersFit)
-            continue;
-        for (const bool atEnd : {true, false}) {
-            const std::int64_t begin = atEnd ? extent[axis] - slab : 0;
-            const auto first = perPlane[axis].begin() + begin;
-            const std::int64_t count = std::accumulate(first, first + slab, std::int64_t(0));
-            if (count <= bestCount || count == total)
-                continue;
-            bestCount = count;
-            Box3 box{{0, 0, 0}, shape};
-            std::int64_t* begins[3] = {&box.begin.z, &box.begin.y, &box.begin.x};
-            std::int64_t* sizes[3] = {&box.size.z, &box.size.y, &box.size.x};
-            *begins[axis] = begin;
-            *sizes[axis] = slab;
-            best = box;
-        }
-    }
-    return best;
-}
-
-// settings.patchSize per axis rounded up to an input the network takes, or down
-// where the image is too small for that.
-Shape3 trainingPatchShape(const UNetConfig& network, std::int64_t patchSize, const Shape3& shape) {
-    const std::int64_t extent[3] = {shape.z, shape.y, shape.x};
-    std::int64_t edge[3];
-    for (int a = 0; a < 3; ++a) {
-        edge[a] = nextValidInputSize(network, a, std::min(patchSize, extent[a]));
-        if (edge[a] < 0 || edge[a] > extent[a])
-            edge[a] = previousValidInputSize(network, a, extent[a]);
-        if (edge[a] < 0)
-            throw InvalidArgument("a training patch of " + std::to_string(patchSize) +
-                                  " voxels does not fit this network and volume");
-    }
-    return {edge[0], edge[1], edge[2]};
+    return networkForVolume(c, s.levels, voxelSize, shape);
 }
 
 } // namespace
 
 std::optional<Box3> validationSlab(const TrainSettings& settings, const Volume& labels,
                                    const Vec3d& voxelSize) {
-    return slabWithMostLabels(networkFor(settings, voxelSize, labels.shape()), labels);
+    return validationSlabWithMostLabels(networkFor(settings, voxelSize, labels.shape()), labels);
 }
 
 QString describeTrainingPatch(const TrainSettings& settings, const DocumentModel& document) {
@@ -162,7 +71,7 @@ Job* startTraining(JobManager& jobs, DocumentModel& document, int organelle,
     const int uid = o.uid;
     TrainingData data;
     data.image = document.image();
-    data.labels = o.layer(Layer::Truth).clone();
+    data.labels = o.layer(Layer::Truth); // a snapshot (JobManager.h)
     data.description = "labels of " + o.name.toStdString() + " on " + document.name().toStdString();
     TrainOptions options;
     options.network = networkFor(settings, document.voxelSize(), data.image.shape());
@@ -179,10 +88,10 @@ Job* startTraining(JobManager& jobs, DocumentModel& document, int organelle,
     const QString baseModel = settings.baseModel;
     const QString title = (baseModel.isEmpty() ? "Train: " : "Fine-tune: ") + o.name;
     const bool validate = settings.validate;
-    return jobs.start(title, "train", [=](JobContext& context) mutable -> JobFinish {
+    return jobs.start(title, JobKind::Train, [=](JobContext& context) mutable -> JobFinish {
         if (validate) {
             context.report(0, "choosing a validation slab");
-            data.validationRegion = slabWithMostLabels(options.network, data.labels);
+            data.validationRegion = validationSlabWithMostLabels(options.network, data.labels);
             if (data.validationRegion)
                 options.validateEvery = std::max<std::int64_t>(1, options.iterations / 10);
         }
@@ -192,15 +101,9 @@ Job* startTraining(JobManager& jobs, DocumentModel& document, int organelle,
             context.addCurvePoints(double(p.iteration), p.loss,
                                    p.validatedNow && p.validationF1 ? *p.validationF1 : nan,
                                    p.etaSeconds);
-            std::ostringstream m;
-            m << "iteration " << p.iteration << " / " << p.totalIterations << ", loss ";
-            m.precision(3);
-            m << p.averageLoss;
-            if (p.validationF1)
-                m << ", validation F1 " << *p.validationF1;
             context.setProgress(double(p.iteration) /
                                     double(std::max<std::int64_t>(1, p.totalIterations)),
-                                m.str());
+                                formatTrainingProgress(p)); // the CLI's line too
         };
         std::string warnings;
         options.onWarning = [&warnings](const std::string& w) { warnings += w + " "; };
@@ -251,46 +154,48 @@ Job* startPrediction(JobManager& jobs, DocumentModel& document, int organelle,
     QPointer<DocumentModel> doc(&document);
     const QString modelPath = settings.modelPath;
     const bool whole = region.size == shape;
-    return jobs.start("Predict: " + o.name, "predict", [=](JobContext& context) -> JobFinish {
-        context.report(0, "loading the model");
-        const Model model = Model::load(modelPath.toStdString());
-        PredictOptions options;
-        options.outputType = DataType::UInt8;
-        options.progress = context.progressRange(0.02, 0.98);
-        std::string warnings;
-        options.onWarning = [&warnings](const std::string& w) { warnings += w + " "; };
-        std::vector<Volume> maps =
-            predictVolume(model, whole ? image : image.crop(region), options);
-        if (maps.empty())
-            throw InvalidArgument("the model predicted no class");
-        Volume full;
-        if (whole) {
-            full = maps.front().contiguous();
-        } else {
-            // Outside the region the previous prediction stays as it was.
-            full = previous.isNull()
-                       ? Volume::allocate(DataType::UInt8, shape, VolumeRole::Image, "prediction")
-                       : previous.clone();
-            auto dst = full.view<std::uint8_t>();
-            auto src = maps.front().view<std::uint8_t>();
-            for (std::int64_t z = 0; z < region.size.z; ++z)
-                for (std::int64_t y = 0; y < region.size.y; ++y) {
-                    const std::uint8_t* from = src.row(z, y);
-                    std::uint8_t* to =
-                        dst.row(z + region.begin.z, y + region.begin.y) + region.begin.x;
-                    std::copy(from, from + region.size.x, to);
-                }
-        }
-        context.setProgress(1, warnings.empty() ? "done" : warnings);
-        return [doc, uid, full, modelPath] {
-            const int index = doc ? doc->indexOfUid(uid) : -1;
-            if (index < 0)
-                return;
-            doc->undoStack()->push(new ReplaceLayerCommand(
-                doc, uid, Layer::Prediction, full, "Prediction of " + doc->organelle(index).name));
-            doc->setPredictionSource(index, modelPath);
-        };
-    });
+    return jobs.start(
+        "Predict: " + o.name, JobKind::Predict, [=](JobContext& context) -> JobFinish {
+            context.report(0, "loading the model");
+            const Model model = Model::load(modelPath.toStdString());
+            PredictOptions options;
+            options.outputType = DataType::UInt8;
+            options.progress = context.progressRange(0.02, 0.98);
+            std::string warnings;
+            options.onWarning = [&warnings](const std::string& w) { warnings += w + " "; };
+            std::vector<Volume> maps =
+                predictVolume(model, whole ? image : image.crop(region), options);
+            if (maps.empty())
+                throw InvalidArgument("the model predicted no class");
+            Volume full;
+            if (whole) {
+                full = maps.front().contiguous();
+            } else {
+                // Outside the region the previous prediction stays as it was.
+                full = previous.isNull() ? Volume::allocate(DataType::UInt8, shape,
+                                                            VolumeRole::Image, "prediction")
+                                         : previous.clone();
+                auto dst = full.view<std::uint8_t>();
+                auto src = maps.front().view<std::uint8_t>();
+                for (std::int64_t z = 0; z < region.size.z; ++z)
+                    for (std::int64_t y = 0; y < region.size.y; ++y) {
+                        const std::uint8_t* from = src.row(z, y);
+                        std::uint8_t* to =
+                            dst.row(z + region.begin.z, y + region.begin.y) + region.begin.x;
+                        std::copy(from, from + region.size.x, to);
+                    }
+            }
+            context.setProgress(1, warnings.empty() ? "done" : warnings);
+            return [doc, uid, full, modelPath] {
+                const int index = doc ? doc->indexOfUid(uid) : -1;
+                if (index < 0)
+                    return;
+                doc->undoHistory()->push(
+                    new ReplaceLayerCommand(doc, uid, Layer::Prediction, full,
+                                            "Prediction of " + doc->organelle(index).name));
+                doc->setPredictionSource(index, modelPath);
+            };
+        });
 }
 
 Job* startPostProcess(JobManager& jobs, DocumentModel& document,
@@ -316,7 +221,7 @@ Job* startPostProcess(JobManager& jobs, DocumentModel& document,
     if (maps.empty())
         throw InvalidArgument("No organelle has a prediction yet: predict before post-processing.");
     QPointer<DocumentModel> doc(&document);
-    return jobs.start("Post-process", "postprocess", [=](JobContext& context) -> JobFinish {
+    return jobs.start("Post-process", JobKind::PostProcess, [=](JobContext& context) -> JobFinish {
         std::vector<Volume> results;
         if (settings.onePerVoxel && maps.size() > 1) {
             PostProcessOptions options; // the thresholds are the maps' own
@@ -352,12 +257,12 @@ Job* startPostProcess(JobManager& jobs, DocumentModel& document,
         return [doc, uids, results] {
             if (!doc)
                 return;
-            doc->undoStack()->beginMacro("Post-process");
+            doc->undoHistory()->beginMacro("Post-process");
             for (std::size_t k = 0; k < uids.size(); ++k)
                 if (doc->indexOfUid(uids[k]) >= 0)
-                    doc->undoStack()->push(new ReplaceLayerCommand(
+                    doc->undoHistory()->push(new ReplaceLayerCommand(
                         doc, uids[k], Layer::Segmentation, results[k], "segmentation"));
-            doc->undoStack()->endMacro();
+            doc->undoHistory()->endMacro();
         };
     });
 }

@@ -115,7 +115,7 @@ void applyProject(ProjectData data, Volume image, const QString& imagePath, Docu
     tools.setTarget(data.paintTarget == "labels" ? PaintTarget::Labels : PaintTarget::Strokes);
     tools.setRadiusVoxels(data.brushRadius);
     // Loading is not an edit: the undo history starts here.
-    document.undoStack()->clear();
+    document.undoHistory()->clear();
     document.setModified(false);
 }
 

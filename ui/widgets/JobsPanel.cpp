@@ -111,7 +111,7 @@ void JobsPanel::addRow(Job* job) {
     rows_->insertWidget(0, row); // newest on top
     rowWidgets_[job] = row;
     connect(job, &QObject::destroyed, this, [this, job] { rowWidgets_.erase(job); });
-    if (job->kind() == "train")
+    if (job->kind() == JobKind::Train)
         chart_->showJob(job);
 }
 

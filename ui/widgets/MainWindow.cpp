@@ -14,14 +14,15 @@
 #include <QApplication>
 #include <QDockWidget>
 #include <QLabel>
+#include <QPointer>
 #include <QSplitter>
 #include <QStatusBar>
 
 namespace cisterna::ui {
 
 MainWindow::MainWindow(QWidget* parent, const QString& autosaveFolder)
-    : QMainWindow(parent), scene_(std::make_unique<Scene3D>()),
-      prompts_(std::make_unique<UserPrompts>()), autosave_(autosaveFolder) {
+    : QMainWindow(parent), app_(autosaveFolder), scene_(std::make_unique<Scene3D>()),
+      prompts_(std::make_unique<UserPrompts>()) {
     setWindowTitle("Cisterna");
     setAcceptDrops(true);
     setDockNestingEnabled(true);
@@ -29,14 +30,23 @@ MainWindow::MainWindow(QWidget* parent, const QString& autosaveFolder)
     buildLayout();
     buildMenus();
     connect(&jobs_, &JobManager::jobFinished, this, &MainWindow::showJobOutcome);
-    connect(&model_, &DocumentModel::imageChanged, this, [this] {
-        const Vec3d v = model_.voxelSize();
-        tools_.setFinestSpacing(std::min({v.z, v.y, v.x}));
-        // Re-cut sessions hold the old image and its graph: free them.
-        graphCutSessions_.clear();
-        updateTitle();
-    });
-    connect(&model_, &DocumentModel::modifiedChanged, this, &MainWindow::updateTitle);
+    connect(&app_, &AppModel::titleChanged, this, &MainWindow::updateTitle);
+    connect(&app_, &AppModel::statusChanged, status_, &QLabel::setText);
+    connect(&app_, &AppModel::message, this,
+            [this](const QString& text, int ms) { statusBar()->showMessage(text, ms); });
+    connect(&app_, &AppModel::errorOccurred, this,
+            [this](const QString& text) { prompts_->showError(this, "Cisterna", text); });
+    connect(&app_, &AppModel::recentFilesChanged, this, &MainWindow::rebuildRecentMenu);
+    connect(&app_, &AppModel::loadFinished, this, &MainWindow::loadFinished);
+    connect(&app_, &AppModel::imageOpened, this, &MainWindow::askForVoxelSize);
+    app_.locateMovedImage = [this](const QString& oldPath) {
+        return prompts_->locateMovedImage(this, oldPath);
+    };
+    app_.offerRecovery = [this](const LeftoverAutosave& leftover) {
+        return prompts_->offerRecovery(this, leftover);
+    };
+    connect(model_.undoHistory(), &UndoHistory::trimmed, this,
+            [this](const QString& note) { statusBar()->showMessage(note, 15000); });
     connect(&tools_, &ToolState::changed, this, [this] {
         toolStatus_->setText(
             QString("%1 · %2 · radius %3 vx (%4 nm)")
@@ -46,15 +56,20 @@ MainWindow::MainWindow(QWidget* parent, const QString& autosaveFolder)
                 .arg(tools_.radiusNm(), 0, 'f', 1));
     });
     emit tools_.changed();
-    autosaveTimer_.setInterval(3 * 60 * 1000);
-    connect(&autosaveTimer_, &QTimer::timeout, this, [this] { autosaveNow(); });
-    autosaveTimer_.start();
     resize(1500, 950);
 }
 
 MainWindow::~MainWindow() {
     // Workers hold copies of volume handles only; stop them before the panels go.
     jobs_.abandonAll();
+}
+
+Job* MainWindow::startEvaluation(const EvaluationRequest& request) {
+    QPointer<EvaluationPanel> panel(evaluation_);
+    return app_.startEvaluation(request, [panel](const EvaluationRow& row) {
+        if (panel)
+            panel->addRow(row);
+    });
 }
 
 void MainWindow::setPrompts(std::unique_ptr<UserPrompts> prompts) {
@@ -120,13 +135,7 @@ void MainWindow::buildLayout() {
 }
 
 void MainWindow::updateTitle() {
-    QString title = "Cisterna";
-    if (model_.hasImage()) {
-        title += " - " + (projectPath_.isEmpty() ? model_.name() : projectPath_);
-        if (model_.isModified())
-            title += " *";
-    }
-    setWindowTitle(title);
+    setWindowTitle(app_.windowTitle());
 }
 
 void MainWindow::showHover(const Index3& voxel) {

@@ -1,19 +1,10 @@
 #pragma once
 // The main window: three linked slice views and the 3D view, the organelle, tool,
-// contrast, jobs and evaluation panels, menus with keyboard shortcuts, projects with
-// autosave and crash recovery. Everything slow runs as a job, so the window never
-// freezes.
-#include "ui/model/Autosave.h"
-#include "ui/model/ClassifierPreview.h"
-#include "ui/model/DocumentModel.h"
-#include "ui/model/EvaluationJob.h"
-#include "ui/model/GraphCutJob.h"
-#include "ui/model/JobManager.h"
-#include "ui/model/LabelExport.h"
-#include "ui/model/LearningJobs.h"
-#include "ui/model/ProjectFile.h"
-#include "ui/model/RecentFiles.h"
-#include "ui/model/ToolState.h"
+// contrast, jobs and evaluation panels, menus with keyboard shortcuts. It shows the
+// application model (AppModel: document, jobs, projects, autosave and recovery) and
+// asks the user what the model cannot decide. Everything slow runs as a job, so the
+// window never freezes.
+#include "ui/model/AppModel.h"
 
 #include <QMainWindow>
 #include <QTimer>
@@ -46,6 +37,7 @@ public:
     // The questions the window asks (dialogs by default; tests script them).
     void setPrompts(std::unique_ptr<UserPrompts> prompts);
 
+    AppModel* app() { return &app_; }
     DocumentModel* document() { return &model_; }
     ToolState* tools() { return &tools_; }
     ClassifierPreview* classifierPreview() { return &preview_; }
@@ -61,35 +53,43 @@ public:
     WindowLevelPanel* windowLevelPanel() { return contrast_; }
 
     // Opening (in the background; loadFinished tells the outcome).
-    void openDemo(int size = 128, std::uint64_t seed = 1);
-    void openFile(const QString& path); // a volume in any format, or a .cisterna project
-    void openProject(const QString& path);
-    bool isBusy() const { return loading_ != nullptr; }
+    void openDemo(int size = 128, std::uint64_t seed = 1) { app_.openDemo(size, seed); }
+    void openFile(const QString& path) { app_.openFile(path); }
+    void openProject(const QString& path) { app_.openProject(path); }
+    bool isBusy() const { return app_.isLoading(); }
 
     // Projects. saveProject is synchronous and returns false after telling the user.
-    const QString& projectPath() const { return projectPath_; }
+    const QString& projectPath() const { return app_.projectPath(); }
     bool saveProject(const QString& path);
     bool save(); // to the current project, asking for a path the first time
     bool saveAs();
-    bool autosaveNow(); // false when there was nothing to save or it failed
-    void setAutosaveInterval(int milliseconds);
-    AutosaveStore& autosaveStore() { return autosave_; }
+    bool autosaveNow() { return app_.autosaveNow(); }
+    void setAutosaveInterval(int milliseconds) { app_.setAutosaveInterval(milliseconds); }
+    AutosaveStore& autosaveStore() { return app_.autosaveStore(); }
     // Offers to restore what a crashed session left (call once the window is shown).
-    void checkForRecovery();
+    void checkForRecovery() { app_.checkForRecovery(); }
 
     // Jobs on the active organelle (or the given one). They throw InvalidArgument with a
     // sentence for the user when they cannot start; the menu actions show it.
-    Job* startGraphCut(int organelle = -1);
-    Job* startTraining(TrainSettings settings, int organelle = -1);
-    Job* startPrediction(const PredictSettings& settings, int organelle = -1);
-    Job* startPostProcess(const PostProcessSettings& settings);
-    Job* startEvaluation(const EvaluationRequest& request);
+    Job* startGraphCut(int organelle = -1) { return app_.startGraphCut(organelle); }
+    Job* startTraining(TrainSettings settings, int organelle = -1) {
+        return app_.startTraining(std::move(settings), organelle);
+    }
+    Job* startPrediction(const PredictSettings& settings, int organelle = -1) {
+        return app_.startPrediction(settings, organelle);
+    }
+    Job* startPostProcess(const PostProcessSettings& settings) {
+        return app_.startPostProcess(settings);
+    }
+    Job* startEvaluation(const EvaluationRequest& request); // rows go to the panel
     GraphCutSettings& graphCutSettings() { return graphCut_; }
-    GraphCutSessions& graphCutSessions() { return graphCutSessions_; }
-    QString newModelPath(int organelle) const;
+    GraphCutSessions& graphCutSessions() { return app_.graphCutSessions(); }
+    QString newModelPath(int organelle) const { return app_.newModelPath(organelle); }
 
     // Exports (synchronous; throw on failure).
-    void exportLabels(const QString& path, int organelle, ExportSource source);
+    void exportLabels(const QString& path, int organelle, ExportSource source) {
+        app_.exportLabels(path, organelle, source);
+    }
     void exportSurface(const QString& path, int organelle, ExportSource source);
 
 signals:
@@ -106,11 +106,9 @@ private:
     void rebuildRecentMenu();
     void showHover(const Index3& voxel);
     void showJobOutcome(Job* job);
-    void startLoad(const QString& title, JobWork work);
-    void installDemo(const QString& spec, Volume image, Volume labels);
-    void afterImageLoaded(const QString& path);
+    void askForVoxelSize();
     void guarded(const QString& what, const std::function<void()>& action);
-    int organelleOrActive(int organelle) const;
+    int organelleOrActive(int organelle) const { return app_.organelleOrActive(organelle); }
     void updateTitle();
     SliceView* focusedView() const;
     // Menu handlers that show dialogs.
@@ -120,13 +118,13 @@ private:
     void evaluateDialog();
     void exportDialog(bool surfaces);
 
-    DocumentModel model_;
-    ToolState tools_;
-    // After model_: it follows the document's strokes, image and cursor.
-    ClassifierPreview preview_{&model_};
-    // Before jobs_: a running cut's job refers to its session until it ends.
-    GraphCutSessions graphCutSessions_;
-    JobManager jobs_;
+    AppModel app_;
+    // Short names for what the window shows of app_.
+    DocumentModel& model_{app_.document()};
+    ToolState& tools_{app_.tools()};
+    ClassifierPreview& preview_{app_.preview()};
+    JobManager& jobs_{app_.jobs()};
+    GraphCutSettings& graphCut_{app_.graphCutSettings()};
     std::unique_ptr<Scene3D> scene_;
     SceneUpdater* updater_ = nullptr;
     SliceView* views_[3] = {};
@@ -140,13 +138,6 @@ private:
     QLabel* toolStatus_ = nullptr;
     QMenu* recentMenu_ = nullptr;
     std::unique_ptr<UserPrompts> prompts_;
-    Job* loading_ = nullptr;
-    QString projectPath_;
-    RecentFiles recent_;
-    AutosaveStore autosave_;
-    QTimer autosaveTimer_;
-    std::uint64_t autosavedChanges_ = 0;
-    GraphCutSettings graphCut_;
     bool closing_ = false;
 };
 

@@ -1,7 +1,6 @@
-// Starting the segmentation jobs, exports and their dialogs.
+// The dialogs of the segmentation jobs and exports, and the surface export.
 #include "ui/widgets/MainWindow.h"
 
-#include "ui/model/FileIoLock.h"
 #include "ui/render/SurfaceExport.h"
 #include "ui/render/SurfaceExtractor.h"
 #include "ui/widgets/EvaluationPanel.h"
@@ -12,13 +11,7 @@
 
 #include <vtkPolyData.h>
 
-#include <QDateTime>
-#include <QDir>
 #include <QFileDialog>
-#include <QFileInfo>
-#include <QPointer>
-#include <QRegularExpression>
-#include <QStandardPaths>
 #include <QStatusBar>
 
 namespace cisterna::ui {
@@ -31,15 +24,6 @@ void MainWindow::guarded(const QString& what, const std::function<void()>& actio
     }
 }
 
-int MainWindow::organelleOrActive(int organelle) const {
-    const int index = organelle >= 0 ? organelle : model_.activeOrganelle();
-    if (!model_.hasImage())
-        throw InvalidArgument("Open a volume first.");
-    if (index < 0 || index >= model_.organelleCount())
-        throw InvalidArgument("Add an organelle (Organelles panel) first.");
-    return index;
-}
-
 void MainWindow::showJobOutcome(Job* job) {
     const QString text =
         QString("%1: %2%3")
@@ -49,69 +33,6 @@ void MainWindow::showJobOutcome(Job* job) {
                      ? (job->message().isEmpty() ? QString() : " · " + job->message())
                      : " · " + job->error());
     statusBar()->showMessage(text, 10000);
-}
-
-Job* MainWindow::startGraphCut(int organelle) {
-    // The live preview's features, when it has them, serve the learned term too.
-    return ui::startGraphCut(jobs_, model_, organelleOrActive(organelle), graphCut_,
-                             &graphCutSessions_, preview_.currentFeatures());
-}
-
-QString MainWindow::newModelPath(int organelle) const {
-    // Beside the project when there is one, so that project and models move together.
-    QString folder;
-    if (!projectPath_.isEmpty()) {
-        const QFileInfo p(projectPath_);
-        folder = p.absolutePath() + "/" + p.completeBaseName() + "-models";
-    } else {
-        folder = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + "/models";
-    }
-    QDir().mkpath(folder);
-    QString name = model_.organelle(organelle).name;
-    name.replace(QRegularExpression("[^A-Za-z0-9_-]+"), "_");
-    return folder + "/" + name + "-" +
-           QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss-zzz") + ".cmodel";
-}
-
-Job* MainWindow::startTraining(TrainSettings settings, int organelle) {
-    const int index = organelleOrActive(organelle);
-    if (settings.modelPath.isEmpty())
-        settings.modelPath = newModelPath(index);
-    return ui::startTraining(jobs_, model_, index, settings);
-}
-
-Job* MainWindow::startPrediction(const PredictSettings& settings, int organelle) {
-    const int index = organelleOrActive(organelle);
-    PredictSettings s = settings;
-    if (s.modelPath.isEmpty() && !model_.organelle(index).modelPaths.isEmpty())
-        s.modelPath = model_.organelle(index).modelPaths.back();
-    return ui::startPrediction(jobs_, model_, index, s);
-}
-
-Job* MainWindow::startPostProcess(const PostProcessSettings& settings) {
-    if (!model_.hasImage())
-        throw InvalidArgument("Open a volume first.");
-    return ui::startPostProcess(jobs_, model_, settings);
-}
-
-Job* MainWindow::startEvaluation(const EvaluationRequest& request) {
-    organelleOrActive(request.organelle);
-    QPointer<EvaluationPanel> panel(evaluation_);
-    EvaluationRequest r = request;
-    return ui::startEvaluation(jobs_, model_, r, [panel](const EvaluationRow& row) {
-        if (panel)
-            panel->addRow(row);
-    });
-}
-
-void MainWindow::exportLabels(const QString& path, int organelle, ExportSource source) {
-    const Volume labels =
-        organelle < 0 ? multiLabelVolume(model_, source) : organelleMask(model_, organelle, source);
-    if (labels.isNull())
-        throw InvalidArgument(model_.organelle(organelle).name.toStdString() +
-                              " has nothing to export from that source yet.");
-    std::lock_guard<std::mutex> lock(fileIoMutex());
-    exportLabelVolume(path, labels);
 }
 
 void MainWindow::exportSurface(const QString& path, int organelle, ExportSource source) {

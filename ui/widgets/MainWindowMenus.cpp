@@ -14,7 +14,6 @@
 #include <QFileInfo>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QUndoStack>
 
 namespace cisterna::ui {
 
@@ -47,10 +46,21 @@ void MainWindow::buildMenus() {
     file->addAction("&Quit", QKeySequence::Quit, this, &QWidget::close);
 
     QMenu* edit = menuBar()->addMenu("&Edit");
-    QAction* undo = model_.undoStack()->createUndoAction(this, "&Undo");
+    UndoHistory* history = model_.undoHistory();
+    QAction* undo = new QAction(this);
     undo->setShortcut(QKeySequence::Undo);
-    QAction* redo = model_.undoStack()->createRedoAction(this, "&Redo");
+    connect(undo, &QAction::triggered, history, &UndoHistory::undo);
+    QAction* redo = new QAction(this);
     redo->setShortcuts({QKeySequence::Redo, QKeySequence("Ctrl+Y")});
+    connect(redo, &QAction::triggered, history, &UndoHistory::redo);
+    const auto updateUndoActions = [history, undo, redo] {
+        undo->setEnabled(history->canUndo());
+        undo->setText(history->canUndo() ? "&Undo " + history->undoText() : "&Undo");
+        redo->setEnabled(history->canRedo());
+        redo->setText(history->canRedo() ? "&Redo " + history->redoText() : "&Redo");
+    };
+    connect(history, &UndoHistory::changed, this, updateUndoActions);
+    updateUndoActions();
     edit->addAction(undo);
     edit->addAction(redo);
     edit->addSeparator();
@@ -97,13 +107,8 @@ void MainWindow::buildMenus() {
                        [this] { guarded("Graph cut", [this] { startGraphCut(); }); });
     // The loop with the network closed: the prediction is the data term, a few
     // correction strokes fix its mistakes, and the result goes to Fine-tune.
-    segment->addAction("&Refine cut with the prediction", this, [this] {
-        guarded("Refine cut", [this] {
-            GraphCutSettings refine = graphCut_;
-            refine.refineWithPrediction = true;
-            ui::startGraphCut(jobs_, model_, organelleOrActive(-1), refine, &graphCutSessions_);
-        });
-    });
+    segment->addAction("&Refine cut with the prediction", this,
+                       [this] { guarded("Refine cut", [this] { app_.startRefineCut(); }); });
     QAction* train = segment->addAction("&Train...", QKeySequence("Ctrl+T"), this,
                                         [this] { trainDialog(false); });
     QAction* finetune = segment->addAction("&Fine-tune...", this, [this] { trainDialog(true); });
@@ -162,14 +167,14 @@ void MainWindow::buildMenus() {
 
 void MainWindow::rebuildRecentMenu() {
     recentMenu_->clear();
-    const QStringList files = recent_.list();
+    const QStringList files = app_.recentFiles().list();
     for (const QString& path : files)
         recentMenu_
             ->addAction(QFileInfo(path).fileName(), this,
                         [this, path] {
                             if (!QFileInfo::exists(path)) {
                                 prompts_->showError(this, "Cisterna", path + " no longer exists.");
-                                recent_.remove(path);
+                                app_.recentFiles().remove(path);
                                 rebuildRecentMenu();
                                 return;
                             }
@@ -181,7 +186,7 @@ void MainWindow::rebuildRecentMenu() {
     else {
         recentMenu_->addSeparator();
         recentMenu_->addAction("Clear list", this, [this] {
-            recent_.clear();
+            app_.recentFiles().clear();
             rebuildRecentMenu();
         });
     }

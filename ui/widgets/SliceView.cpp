@@ -343,9 +343,16 @@ void SliceView::mouseMoveEvent(QMouseEvent* event) {
             const auto c = sliceCoordinates(event->position());
             if (c) {
                 const SliceGeometry g = geometry();
-                stroke_->addPoint(
-                    std::clamp<std::int64_t>(std::int64_t(std::floor(c->first)), -1, g.columns()),
-                    std::clamp<std::int64_t>(std::int64_t(std::floor(c->second)), -1, g.rows()));
+                try {
+                    stroke_->addPoint(std::clamp<std::int64_t>(std::int64_t(std::floor(c->first)),
+                                                               -1, g.columns()),
+                                      std::clamp<std::int64_t>(std::int64_t(std::floor(c->second)),
+                                                               -1, g.rows()));
+                } catch (const std::exception& e) {
+                    // No memory to copy a layer a job holds: what is painted stays, undoable.
+                    finishStroke();
+                    emit message(QString("Cannot paint: %1").arg(e.what()));
+                }
             }
         } else if (tools_->tool() == Tool::Navigate && voxel) {
             model_->setCursor(*voxel);
@@ -359,15 +366,18 @@ void SliceView::mouseReleaseEvent(QMouseEvent* event) {
         panFrom_.reset();
         return;
     }
-    if (event->button() == Qt::LeftButton && stroke_) {
-        const QString what = tools_->targetLayer() == Layer::Strokes
-                                 ? QString("Paint %1").arg(toolName(tools_->tool()))
-                                 : QString("Correct labels (%1)").arg(toolName(tools_->tool()));
-        auto command = stroke_->finish(what);
-        stroke_.reset();
-        if (command)
-            model_->undoStack()->push(command.release());
-    }
+    if (event->button() == Qt::LeftButton && stroke_)
+        finishStroke();
+}
+
+void SliceView::finishStroke() {
+    const QString what = tools_->targetLayer() == Layer::Strokes
+                             ? QString("Paint %1").arg(toolName(tools_->tool()))
+                             : QString("Correct labels (%1)").arg(toolName(tools_->tool()));
+    auto command = stroke_->finish(what);
+    stroke_.reset();
+    if (command)
+        model_->undoHistory()->push(command.release());
 }
 
 void SliceView::keyPressEvent(QKeyEvent* event) {

@@ -63,6 +63,8 @@ private:
     std::optional<std::pair<double, double>> sliceCoordinates(const QPointF& p) const;
     void drawScaleBar(QPainter& painter);
     void drawBrushOutline(QPainter& painter);
+    // Ends the stroke being painted and pushes its undo step.
+    void finishStroke();
 
     DocumentModel* model_;
     ToolState* tools_;

@@ -1,0 +1,364 @@
+#include "ui/model/AppModel.h"
+
+#include "ui/model/FileIoLock.h"
+#include "ui/model/ProjectFile.h"
+#include "ui/model/ProjectState.h"
+
+#include "core/io/VolumeIO.h"
+#include "core/phantom/Phantom.h"
+#include "core/util/Error.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
+#include <QPointer>
+#include <QRegularExpression>
+#include <QStandardPaths>
+
+#include <algorithm>
+
+namespace cisterna::ui {
+namespace {
+
+Volume readVolumeLocked(const QString& path) {
+    std::lock_guard<std::mutex> lock(fileIoMutex());
+    return readVolume(path.toStdString());
+}
+
+// The demo shows the same cell at every size: the phantom's scene is laid out in nm,
+// so a small demo (as the tests use) with core's default 8 nm voxels would show only a
+// corner of the cell, often without a single mitochondrion. Coarser voxels keep the
+// field of view at 1024 nm.
+constexpr double kDemoFieldOfViewNm = 1024;
+
+Phantom makePhantom(std::int64_t size, std::uint64_t seed, const Progress& progress) {
+    PhantomParams params;
+    params.shape = {size, size, size};
+    const double voxel = kDemoFieldOfViewNm / double(std::max<std::int64_t>(size, 1));
+    params.voxelSize = {voxel, voxel, voxel};
+    params.seed = seed;
+    return generatePhantom(params, progress);
+}
+
+} // namespace
+
+AppModel::AppModel(const QString& autosaveFolder, QObject* parent)
+    : QObject(parent), autosave_(autosaveFolder) {
+    connect(&document_, &DocumentModel::imageChanged, this, [this] {
+        const Vec3d v = document_.voxelSize();
+        tools_.setFinestSpacing(std::min({v.z, v.y, v.x}));
+        // Re-cut sessions hold the old image and its graph: free them.
+        sessions_.clear();
+        emit titleChanged();
+    });
+    connect(&document_, &DocumentModel::modifiedChanged, this, &AppModel::titleChanged);
+    autosaveTimer_.setInterval(3 * 60 * 1000);
+    connect(&autosaveTimer_, &QTimer::timeout, this, [this] { autosaveNow(); });
+    autosaveTimer_.start();
+}
+
+AppModel::~AppModel() {
+    // Workers hold copies of volume handles only; stop them before the document goes.
+    jobs_.abandonAll();
+}
+
+QString AppModel::windowTitle() const {
+    QString title = "Cisterna";
+    if (document_.hasImage()) {
+        title += " - " + (projectPath_.isEmpty() ? document_.name() : projectPath_);
+        if (document_.isModified())
+            title += " *";
+    }
+    return title;
+}
+
+void AppModel::setProjectPath(const QString& path) {
+    projectPath_ = path;
+    emit titleChanged();
+}
+
+void AppModel::startLoad(const QString& title, JobWork work) {
+    if (loading_ && loading_->isRunning())
+        loading_->cancel(); // the newest request wins
+    Job* job = jobs_.start(title, JobKind::Open, std::move(work));
+    loading_ = job;
+    emit statusChanged(title + "...");
+    connect(job, &Job::finished, this, [this, job] {
+        if (loading_ == job)
+            loading_ = nullptr;
+        if (job->state() == Job::State::Failed) {
+            emit statusChanged(job->title() + " failed");
+            emit errorOccurred(job->title() + " failed:\n" + job->error());
+            emit loadFinished(false, job->error());
+        } else if (job->state() == Job::State::Cancelled) {
+            emit loadFinished(false, "cancelled");
+        }
+        // Success is announced by the job's finish function, after installing.
+    });
+}
+
+void AppModel::installDemo(const QString& spec, Volume image, Volume labels) {
+    document_.setImage(image, QString("demo phantom %1^3").arg(image.shape().x), spec);
+    document_.setReferenceLabels(labels);
+    for (PhantomOrganelle o : allOrganelles())
+        document_.addOrganelle(organelleName(o));
+    document_.setActiveOrganelle(0);
+    document_.undoHistory()->clear();
+    document_.setModified(false);
+}
+
+void AppModel::openDemo(int size, std::uint64_t seed) {
+    QPointer<AppModel> self(this);
+    const QString spec = phantomSpec(size, seed);
+    startLoad("Generating the demo phantom",
+              [self, size, seed, spec](JobContext& context) -> JobFinish {
+                  Phantom p = makePhantom(size, seed, context.progress());
+                  Volume image = std::move(p.image), labels = std::move(p.labels);
+                  return [self, spec, image, labels] {
+                      if (!self)
+                          return;
+                      self->setProjectPath({});
+                      self->installDemo(spec, image, labels);
+                      emit self->statusChanged(self->document_.name());
+                      emit self->loadFinished(true, self->document_.name());
+                  };
+              });
+}
+
+void AppModel::openFile(const QString& path) {
+    if (path.endsWith(".cisterna", Qt::CaseInsensitive)) {
+        openProject(path);
+        return;
+    }
+    QPointer<AppModel> self(this);
+    startLoad("Reading " + QFileInfo(path).fileName(),
+              [self, path](JobContext& context) -> JobFinish {
+                  context.report(0.05, "reading " + path.toStdString());
+                  Volume image = readVolumeLocked(path);
+                  return [self, path, image] {
+                      if (!self)
+                          return;
+                      AppModel& app = *self;
+                      app.setProjectPath({});
+                      app.document_.setImage(image, QFileInfo(path).fileName(), path);
+                      app.document_.addOrganelle("organelle 1");
+                      app.document_.undoHistory()->clear();
+                      app.document_.setModified(false);
+                      app.recent_.add(path);
+                      emit app.recentFilesChanged();
+                      emit app.statusChanged(
+                          QString("%1 · %2 %3")
+                              .arg(app.document_.name())
+                              .arg(QString::fromStdString(toString(app.document_.shape())))
+                              .arg(toString(app.document_.image().dataType())));
+                      emit app.imageOpened(path);
+                      emit app.loadFinished(true, path);
+                  };
+              });
+}
+
+void AppModel::openProject(const QString& path) {
+    ProjectData meta;
+    try {
+        meta = readProject(path, true);
+    } catch (const std::exception& e) {
+        emit errorOccurred(QString("Cannot open the project:\n%1").arg(e.what()));
+        emit loadFinished(false, e.what());
+        return;
+    }
+    const bool isAutosave = !meta.autosaveOf.isEmpty() || path.endsWith(".autosave.cisterna");
+    std::int64_t phantomSize = 0;
+    std::uint64_t phantomSeed = 0;
+    const bool phantom = parsePhantomSpec(meta.image.phantom, phantomSize, phantomSeed);
+    QString imagePath;
+    bool relocated = false;
+    if (!phantom) {
+        // An autosave sits in the user's data folder: relative paths count from the
+        // project it belongs to.
+        imagePath = locateProjectImage(meta, isAutosave ? meta.autosaveOf : path);
+        if (imagePath.isEmpty()) {
+            if (locateMovedImage)
+                imagePath = locateMovedImage(meta.image.path);
+            if (imagePath.isEmpty() || !QFileInfo::exists(imagePath)) {
+                const QString why = "the project's image " + meta.image.path + " was not found";
+                emit errorOccurred("Cannot open the project: " + why + ".");
+                emit loadFinished(false, why);
+                return;
+            }
+            relocated = true;
+        }
+    }
+    QPointer<AppModel> self(this);
+    startLoad("Opening " + QFileInfo(path).fileName(), [=](JobContext& context) -> JobFinish {
+        Volume image, labels;
+        if (phantom) {
+            Phantom p = makePhantom(phantomSize, phantomSeed, context.progressRange(0, 0.6));
+            image = std::move(p.image);
+            labels = std::move(p.labels);
+        } else {
+            context.report(0.02, "reading " + imagePath.toStdString());
+            image = readVolumeLocked(imagePath);
+        }
+        ProjectData data = readProject(path, false, context.progressRange(0.6, 1.0));
+        return [self, data, image, labels, imagePath, path, isAutosave, relocated]() mutable {
+            if (!self)
+                return;
+            AppModel& app = *self;
+            const QString owner = isAutosave ? data.autosaveOf : path;
+            applyProject(std::move(data), image, imagePath, app.document_, app.tools_);
+            if (!labels.isNull())
+                app.document_.setReferenceLabels(labels);
+            // A recovered autosave, or a project whose image moved, differs from what
+            // is saved on disk.
+            app.document_.setModified(isAutosave || relocated);
+            app.setProjectPath(owner);
+            if (!isAutosave) {
+                app.recent_.add(path);
+                emit app.recentFilesChanged();
+            }
+            emit app.statusChanged("Opened " + (owner.isEmpty() ? path : owner));
+            emit app.loadFinished(true, path);
+        };
+    });
+}
+
+void AppModel::saveProject(const QString& path) {
+    if (!document_.hasImage())
+        throw InvalidArgument("Open a volume first: there is nothing to save.");
+    writeProject(path, captureProject(document_, tools_, path));
+    document_.setModified(false);
+    setProjectPath(path);
+    recent_.add(path);
+    emit recentFilesChanged();
+    emit message("Saved " + path, 5000);
+}
+
+QString AppModel::suggestedProjectPath() const {
+    return projectPath_.isEmpty() ? QFileInfo(document_.name()).completeBaseName() + ".cisterna"
+                                  : projectPath_;
+}
+
+void AppModel::setAutosaveInterval(int milliseconds) {
+    autosaveTimer_.start(milliseconds);
+}
+
+bool AppModel::autosaveNow() {
+    if (!document_.hasImage() || !document_.isModified() ||
+        document_.changeCounter() == autosavedChanges_)
+        return false;
+    // Never wait for a job that is reading a large file: try again next time.
+    if (!fileIoMutex().try_lock())
+        return false;
+    fileIoMutex().unlock();
+    try {
+        ProjectData data = captureProject(document_, tools_, projectPath_);
+        data.autosaveOf = projectPath_;
+        writeProject(autosave_.sessionPath(), data);
+        autosavedChanges_ = document_.changeCounter();
+        emit message("Autosaved", 3000);
+        return true;
+    } catch (const std::exception& e) {
+        emit message(QString("Autosave failed: %1").arg(e.what()), 10000);
+        return false;
+    }
+}
+
+bool AppModel::checkForRecovery() {
+    for (const LeftoverAutosave& leftover : autosave_.leftovers()) {
+        if (offerRecovery && offerRecovery(leftover)) {
+            // The recovered state is loaded, then saved again as this session's
+            // autosave; the old file goes once it is in memory.
+            const QString path = leftover.path;
+            auto connection = std::make_shared<QMetaObject::Connection>();
+            *connection = connect(this, &AppModel::loadFinished, this, [path, connection](bool ok) {
+                QObject::disconnect(*connection);
+                if (ok)
+                    AutosaveStore::discard(path);
+            });
+            openProject(path);
+            return true;
+        }
+        AutosaveStore::discard(leftover.path);
+    }
+    return false;
+}
+
+void AppModel::shutdown() {
+    jobs_.abandonAll();
+    autosave_.removeSession(); // a clean exit leaves nothing to recover
+}
+
+int AppModel::organelleOrActive(int organelle) const {
+    const int index = organelle >= 0 ? organelle : document_.activeOrganelle();
+    if (!document_.hasImage())
+        throw InvalidArgument("Open a volume first.");
+    if (index < 0 || index >= document_.organelleCount())
+        throw InvalidArgument("Add an organelle (Organelles panel) first.");
+    return index;
+}
+
+Job* AppModel::startGraphCut(int organelle) {
+    // The live preview's features, when it has them, serve the learned term too.
+    return ui::startGraphCut(jobs_, document_, organelleOrActive(organelle), graphCut_, &sessions_,
+                             preview_.currentFeatures());
+}
+
+Job* AppModel::startRefineCut(int organelle) {
+    GraphCutSettings refine = graphCut_;
+    refine.refineWithPrediction = true;
+    return ui::startGraphCut(jobs_, document_, organelleOrActive(organelle), refine, &sessions_);
+}
+
+QString AppModel::newModelPath(int organelle) const {
+    QString folder;
+    if (!projectPath_.isEmpty()) {
+        const QFileInfo p(projectPath_);
+        folder = p.absolutePath() + "/" + p.completeBaseName() + "-models";
+    } else {
+        folder = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + "/models";
+    }
+    QDir().mkpath(folder);
+    QString name = document_.organelle(organelle).name;
+    name.replace(QRegularExpression("[^A-Za-z0-9_-]+"), "_");
+    return folder + "/" + name + "-" +
+           QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss-zzz") + ".cmodel";
+}
+
+Job* AppModel::startTraining(TrainSettings settings, int organelle) {
+    const int index = organelleOrActive(organelle);
+    if (settings.modelPath.isEmpty())
+        settings.modelPath = newModelPath(index);
+    return ui::startTraining(jobs_, document_, index, settings);
+}
+
+Job* AppModel::startPrediction(const PredictSettings& settings, int organelle) {
+    const int index = organelleOrActive(organelle);
+    PredictSettings s = settings;
+    if (s.modelPath.isEmpty() && !document_.organelle(index).modelPaths.isEmpty())
+        s.modelPath = document_.organelle(index).modelPaths.back();
+    return ui::startPrediction(jobs_, document_, index, s);
+}
+
+Job* AppModel::startPostProcess(const PostProcessSettings& settings) {
+    if (!document_.hasImage())
+        throw InvalidArgument("Open a volume first.");
+    return ui::startPostProcess(jobs_, document_, settings);
+}
+
+Job* AppModel::startEvaluation(const EvaluationRequest& request,
+                               std::function<void(const EvaluationRow&)> onResult) {
+    organelleOrActive(request.organelle);
+    return ui::startEvaluation(jobs_, document_, request, std::move(onResult));
+}
+
+void AppModel::exportLabels(const QString& path, int organelle, ExportSource source) {
+    const Volume labels = organelle < 0 ? multiLabelVolume(document_, source)
+                                        : organelleMask(document_, organelle, source);
+    if (labels.isNull())
+        throw InvalidArgument(document_.organelle(organelle).name.toStdString() +
+                              " has nothing to export from that source yet.");
+    std::lock_guard<std::mutex> lock(fileIoMutex());
+    exportLabelVolume(path, labels);
+}
+
+} // namespace cisterna::ui

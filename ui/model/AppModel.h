@@ -1,0 +1,132 @@
+#pragma once
+// The application without its window (ITK-SNAP's GlobalUIModel): the open document
+// and its tools, the jobs, the project it belongs to, autosave and crash recovery,
+// the demo phantom, where trained models go. Every policy of the app lives here, so
+// tests (and any other front end) run jobs, save and recover without a widget; the
+// main window only shows this state and asks the user the questions it cannot answer
+// itself (through the callbacks below).
+#include "ui/model/Autosave.h"
+#include "ui/model/ClassifierPreview.h"
+#include "ui/model/DocumentModel.h"
+#include "ui/model/EvaluationJob.h"
+#include "ui/model/GraphCutJob.h"
+#include "ui/model/JobManager.h"
+#include "ui/model/LabelExport.h"
+#include "ui/model/LearningJobs.h"
+#include "ui/model/RecentFiles.h"
+#include "ui/model/ToolState.h"
+
+#include <QObject>
+#include <QString>
+#include <QTimer>
+
+#include <functional>
+#include <vector>
+
+namespace cisterna::ui {
+
+class AppModel : public QObject {
+    Q_OBJECT
+public:
+    // `autosaveFolder` empty: the user's data folder.
+    explicit AppModel(const QString& autosaveFolder = {}, QObject* parent = nullptr);
+    ~AppModel() override; // cancels running jobs and waits for them
+
+    DocumentModel& document() { return document_; }
+    const DocumentModel& document() const { return document_; }
+    ToolState& tools() { return tools_; }
+    ClassifierPreview& preview() { return preview_; }
+    JobManager& jobs() { return jobs_; }
+    GraphCutSettings& graphCutSettings() { return graphCut_; }
+    GraphCutSessions& graphCutSessions() { return sessions_; }
+    RecentFiles& recentFiles() { return recent_; }
+    AutosaveStore& autosaveStore() { return autosave_; }
+
+    // What the model cannot decide alone. Unset: the image is not looked for (the
+    // project does not open) and no recovery is made.
+    // The project's image is not where it was: the new path, or empty to give up.
+    std::function<QString(const QString& oldPath)> locateMovedImage;
+    // A crashed session left this autosave: restore it?
+    std::function<bool(const LeftoverAutosave&)> offerRecovery;
+
+    // Opening, in the background: loadFinished tells the outcome; a newer request
+    // cancels an older one still running.
+    void openDemo(int size = 128, std::uint64_t seed = 1);
+    void openFile(const QString& path); // a volume in any format, or a .cisterna project
+    void openProject(const QString& path);
+    bool isLoading() const { return loading_ != nullptr; }
+
+    // Projects. saveProject is synchronous and throws on failure (nothing on disk
+    // changes then: the write is atomic).
+    const QString& projectPath() const { return projectPath_; }
+    void saveProject(const QString& path);
+    // A suggestion for "Save as": the project, or the image's name.
+    QString suggestedProjectPath() const;
+    // False when there was nothing to save, the disk was busy or the write failed
+    // (then `message` says why).
+    bool autosaveNow();
+    void setAutosaveInterval(int milliseconds);
+    // Offers (offerRecovery) to restore what crashed sessions left, newest first;
+    // those declined are discarded. True when one is being restored.
+    bool checkForRecovery();
+    // A clean exit: running jobs are dropped, and the autosave goes.
+    void shutdown();
+
+    // Jobs on the active organelle (or the given one). They throw InvalidArgument with
+    // a sentence for the user when they cannot start.
+    Job* startGraphCut(int organelle = -1);
+    // The loop with the network closed: the prediction is the regional term, a few
+    // correction strokes fix its mistakes, and the result goes to Fine-tune.
+    Job* startRefineCut(int organelle = -1);
+    Job* startTraining(TrainSettings settings, int organelle = -1);
+    Job* startPrediction(const PredictSettings& settings, int organelle = -1);
+    Job* startPostProcess(const PostProcessSettings& settings);
+    Job* startEvaluation(const EvaluationRequest& request,
+                         std::function<void(const EvaluationRow&)> onResult);
+    // Where a new model of `organelle` is saved: beside the project when there is one,
+    // so that project and models move together, else in the user's data folder.
+    QString newModelPath(int organelle) const;
+    // `organelle` or the active one; throws InvalidArgument when there is none.
+    int organelleOrActive(int organelle) const;
+
+    // Exports label volumes (synchronous; throws on failure).
+    void exportLabels(const QString& path, int organelle, ExportSource source);
+
+    // "Cisterna - name *".
+    QString windowTitle() const;
+
+signals:
+    void loadFinished(bool ok, const QString& message);
+    // Something failed that the user must read (a file that did not open).
+    void errorOccurred(const QString& text);
+    // An image (a volume file, not a project or the demo) was opened: it may lack a
+    // voxel size, which the window then asks for.
+    void imageOpened(const QString& path);
+    // The persistent status line, and transient messages for a few seconds.
+    void statusChanged(const QString& text);
+    void message(const QString& text, int milliseconds);
+    void titleChanged();
+    void recentFilesChanged();
+
+private:
+    void startLoad(const QString& title, JobWork work);
+    void installDemo(const QString& spec, Volume image, Volume labels);
+    void setProjectPath(const QString& path);
+
+    DocumentModel document_;
+    ToolState tools_;
+    // After document_: it follows the document's strokes, image and cursor.
+    ClassifierPreview preview_{&document_};
+    // Before jobs_: a running cut's job refers to its session until it ends.
+    GraphCutSessions sessions_;
+    JobManager jobs_;
+    GraphCutSettings graphCut_;
+    Job* loading_ = nullptr;
+    QString projectPath_;
+    RecentFiles recent_;
+    AutosaveStore autosave_;
+    QTimer autosaveTimer_;
+    std::uint64_t autosavedChanges_ = 0;
+};
+
+} // namespace cisterna::ui
