@@ -10,9 +10,13 @@
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <sys/wait.h>
 
 using namespace cisterna;
 using test::runCli;
@@ -171,4 +175,47 @@ TEST_CASE("cisterna-cli learning commands fail clearly on bad input", "[learning
     CHECK(contains(r.err, "no float16 data type"));
     CHECK(!contains(r.out, "predicted"));
     CHECK(!std::filesystem::exists(dir.file("p16.tif")));
+}
+
+TEST_CASE("predict killed with SIGKILL leaves no output that passes for a finished one",
+          "[learning][cli][kill]") {
+    test::Scratch dir("cli-kill");
+    const std::string image = dir.file("ph.zarr"), labels = dir.file("ph_labels.zarr");
+    const std::string model = dir.file("m.cmodel");
+    REQUIRE(runCli("phantom --out " + image + " --size 48 --seed 5").exitCode == 0);
+    REQUIRE(runCli("train --image " + image + " --labels " + labels + " --out " + model +
+                   " --iterations 1" + kTinyTraining)
+                .exitCode == 0);
+    const std::string predict =
+        "predict --model " + model + " --image " + image + " --tile 36 --device cpu --out ";
+    const auto started = std::chrono::steady_clock::now();
+    REQUIRE(runCli(predict + dir.file("reference.h5")).exitCode == 0);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const Volume reference = readVolume(dir.file("reference.h5"));
+
+    for (const std::string& out : {dir.file("killed.h5"), dir.file("killed.zarr")}) {
+        // SIGKILL half-way through: nothing can be cleaned up, nothing is finished.
+        const std::string command = "timeout -s KILL " + std::to_string(seconds / 2) + " \"" +
+                                    CISTERNA_CLI + "\" " + predict + out + " >/dev/null 2>&1";
+        const int status = std::system(command.c_str());
+        const bool killed = WIFEXITED(status) && WEXITSTATUS(status) == 137;
+        INFO(out << " killed after " << seconds / 2 << " s: " << killed);
+        if (killed) {
+            // A half-written output is never where the finished one goes.
+            bool readable = true;
+            try {
+                readVolume(out);
+            } catch (const std::exception&) {
+                readable = false;
+            }
+            CHECK_FALSE(readable);
+        }
+        // The re-run completes, with what an uninterrupted run gives.
+        REQUIRE(runCli(predict + out).exitCode == 0);
+        const Volume again = readVolume(out);
+        REQUIRE(again.shape() == reference.shape());
+        REQUIRE(again.dataType() == reference.dataType());
+        CHECK(std::memcmp(again.data(), reference.data(), reference.byteCount()) == 0);
+    }
 }

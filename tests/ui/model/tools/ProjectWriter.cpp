@@ -1,0 +1,39 @@
+// A child process for the kill -9 test: saves a project over and over, each save a
+// new generation (GenerationLayers.h), and prints "saved N" after each.
+// Usage: project-writer FILE EDGE FIRST-GENERATION
+#include "GenerationLayers.h"
+
+#include "ui/model/ProjectFile.h"
+
+#include <cstdint>
+#include <cstdlib>
+#include <iostream>
+#include <string>
+
+using namespace cisterna;
+using namespace cisterna::ui;
+using cisterna::test::generationLayer;
+
+int main(int argc, char** argv) {
+    if (argc != 4) {
+        std::cerr << "usage: project-writer FILE EDGE FIRST-GENERATION\n";
+        return 2;
+    }
+    const QString path = QString::fromLocal8Bit(argv[1]);
+    const std::int64_t edge = std::atoll(argv[2]);
+    for (std::uint64_t g = std::strtoull(argv[3], nullptr, 10);; ++g) {
+        ProjectData data;
+        data.image.name = "kill test";
+        data.image.path = "/nonexistent/kill-test.h5";
+        data.image.shape = {edge / 2, edge, edge};
+        for (int o = 0; o < 2; ++o) {
+            ProjectOrganelle organelle;
+            organelle.name = QString("generation %1").arg(g);
+            organelle.layers[std::size_t(Layer::Strokes)] = generationLayer(g, 2 * o, edge);
+            organelle.layers[std::size_t(Layer::Truth)] = generationLayer(g, 2 * o + 1, edge);
+            data.organelles.push_back(organelle);
+        }
+        writeProject(path, data);
+        std::cout << "saved " << g << std::endl;
+    }
+}
