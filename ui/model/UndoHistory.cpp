@@ -75,6 +75,8 @@ QString UndoHistory::redoText() const {
 }
 
 void UndoHistory::push(QUndoCommand* command) {
+    if (!command)
+        return; // a stroke that changed nothing has no step
     std::unique_ptr<QUndoCommand> step(command);
     step->redo();
     if (macro_) {

@@ -38,7 +38,8 @@ public:
     ~UndoHistory() override;
 
     // Takes ownership and calls redo() (QUndoStack's contract); steps that could be
-    // redone are dropped. Inside a macro the step joins the macro instead.
+    // redone are dropped. Inside a macro the step joins the macro instead. Null (a
+    // brush stroke that changed nothing) is ignored.
     void push(QUndoCommand* command);
     // Steps pushed between these two undo and redo as one.
     void beginMacro(const QString& text);

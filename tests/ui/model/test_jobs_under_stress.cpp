@@ -1,0 +1,202 @@
+// Jobs under stress, without a window: every kind of job while the brush paints,
+// cancelled at random moments, two on one organelle, and the app closed while one
+// runs. No crash, no torn layer, and a cancelled job leaves the layers as they were.
+#include "ui/model/AppModel.h"
+#include "ui/model/BrushStroke.h"
+#include "ui/model/LabelEdits.h"
+
+#include "TestPaths.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QSignalSpy>
+#include <catch2/catch.hpp>
+
+#include <cstring>
+#include <random>
+
+using namespace cisterna;
+using namespace cisterna::ui;
+
+namespace {
+
+void processEventsFor(int ms) {
+    QElapsedTimer clock;
+    clock.start();
+    while (clock.elapsed() < ms)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+}
+
+Job::State waitForEnd(Job* job, int ms = 120000) {
+    QElapsedTimer clock;
+    clock.start();
+    while (job->isRunning() && clock.elapsed() < ms)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
+    return job->state();
+}
+
+bool sameLayer(const Volume& a, const Volume& b) {
+    if (a.isNull() || b.isNull())
+        return a.isNull() == b.isNull();
+    return a.shape() == b.shape() && std::memcmp(a.data(), b.data(), a.byteCount()) == 0;
+}
+
+// Object strokes on the middle plane's mitochondria (label 1), background elsewhere.
+Volume strokesFromReference(const Volume& reference) {
+    Volume strokes = Volume::allocate(DataType::UInt8, reference.shape(), VolumeRole::Label);
+    const auto t = reference.view<std::uint8_t>();
+    auto s = strokes.view<std::uint8_t>();
+    const std::int64_t z = reference.shape().z / 2;
+    for (std::int64_t y = 1; y + 1 < reference.shape().y; y += 2)
+        for (std::int64_t x = 1; x + 1 < reference.shape().x; x += 3)
+            s(z, y, x) = t(z, y, x) == 1 ? 1 : (t(z, y, x) == 0 && (x + y) % 5 == 0 ? 2 : 0);
+    return strokes;
+}
+
+enum class Kind { GraphCut, Train, Predict, PostProcess, Evaluate };
+
+} // namespace
+
+TEST_CASE("jobs of every kind survive painting, random cancels and a second job on the "
+          "same organelle",
+          "[ui][jobs][stress]") {
+    test::ScratchDir dir("ui-stress");
+    AppModel app(QString::fromStdString(dir.file("autosave")));
+    QSignalSpy loaded(&app, &AppModel::loadFinished);
+    app.openDemo(32, 5);
+    QElapsedTimer clock;
+    clock.start();
+    while (loaded.isEmpty() && clock.elapsed() < 60000)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
+    REQUIRE(loaded.count() == 1);
+    DocumentModel& doc = app.document();
+    const int uid = doc.organelle(0).uid;
+    doc.undoHistory()->push(new ReplaceLayerCommand(
+        &doc, uid, Layer::Strokes, strokesFromReference(doc.referenceLabels()), "strokes"));
+
+    // What the other kinds need: labels, a model, a prediction.
+    REQUIRE(waitForEnd(app.startGraphCut(0)) == Job::State::Succeeded);
+    const bool learning = learningAvailable();
+    TrainSettings train;
+    train.iterations = 4;
+    train.baseFeatures = 4;
+    train.levels = 1;
+    train.patchSize = 20;
+    train.validate = false;
+    if (learning) {
+        REQUIRE(waitForEnd(app.startTraining(train, 0)) == Job::State::Succeeded);
+        REQUIRE(waitForEnd(app.startPrediction({}, 0)) == Job::State::Succeeded);
+    }
+
+    // A second graph cut of the same organelle is refused while one runs.
+    Job* first = app.startGraphCut(0);
+    CHECK_THROWS_AS(app.startGraphCut(0), InvalidArgument);
+    first->cancel();
+    waitForEnd(first);
+
+    std::mt19937 random(3);
+    const SliceGeometry g{ViewAxis::XY, doc.shape(), doc.voxelSize()};
+    std::vector<Kind> kinds{Kind::GraphCut, Kind::Evaluate};
+    if (learning)
+        kinds.insert(kinds.end(), {Kind::Train, Kind::Predict, Kind::PostProcess});
+    int cancelled = 0, succeeded = 0;
+    for (int round = 0; round < 2; ++round)
+        for (const Kind kind : kinds) {
+            const int index = doc.indexOfUid(uid);
+            const Volume truth = doc.layer(index, Layer::Truth).clone();
+            const Volume prediction = doc.layer(index, Layer::Prediction).clone();
+            const Volume segmentation = doc.layer(index, Layer::Segmentation).isNull()
+                                            ? Volume()
+                                            : doc.layer(index, Layer::Segmentation).clone();
+            const int models = int(doc.organelle(index).modelPaths.size());
+            Job* job = nullptr;
+            switch (kind) {
+            case Kind::GraphCut:
+                job = app.startGraphCut(index);
+                break;
+            case Kind::Train:
+                job = app.startTraining(train, index);
+                break;
+            case Kind::Predict:
+                job = app.startPrediction({}, index);
+                break;
+            case Kind::PostProcess:
+                job = app.startPostProcess({});
+                break;
+            case Kind::Evaluate:
+                job = app.startEvaluation({}, [](const EvaluationRow&) {});
+                break;
+            }
+            // The brush paints on while the job runs (over the same voxels in each round:
+            // only the first stroke of a round changes them), then the user cancels at a
+            // random moment (sometimes after the job has ended).
+            BrushStroke stroke(&doc, index, Layer::Strokes, round == 0 ? 1 : 2, g, 4 + round,
+                               doc.voxelSize().x * 1.5);
+            for (int k = 0; k < 12; ++k) {
+                stroke.addPoint(2 + k, 3 + 2 * round);
+                QCoreApplication::processEvents();
+            }
+            doc.undoHistory()->push(stroke.finish("paint").release());
+            processEventsFor(std::uniform_int_distribution<int>(0, 150)(random));
+            job->cancel();
+            const Job::State state = waitForEnd(job);
+            INFO("kind " << int(kind) << " round " << round << ": " << job->error().toStdString());
+            REQUIRE((state == Job::State::Cancelled || state == Job::State::Succeeded));
+            if (state == Job::State::Cancelled) {
+                ++cancelled;
+                // Nothing of a cancelled job lands: every layer it could write is as it was.
+                CHECK(sameLayer(doc.layer(index, Layer::Truth), truth));
+                CHECK(sameLayer(doc.layer(index, Layer::Prediction), prediction));
+                CHECK(sameLayer(doc.layer(index, Layer::Segmentation), segmentation));
+                CHECK(int(doc.organelle(index).modelPaths.size()) == models);
+            } else {
+                ++succeeded;
+            }
+            // The paint is there, whatever the job did.
+            CHECK(doc.layer(index, Layer::Strokes).valueAt({4 + round, 3 + 2 * round, 8}) ==
+                  (round == 0 ? 1 : 2));
+        }
+    CHECK(cancelled > 0);
+    // Undo of everything still works after all this.
+    while (doc.undoHistory()->canUndo())
+        doc.undoHistory()->undo();
+    CHECK(doc.layer(0, Layer::Truth).isNull());
+}
+
+TEST_CASE("the app model closes while a job runs without waiting for it to finish",
+          "[ui][jobs][stress]") {
+    test::ScratchDir dir("ui-stress-close");
+    QElapsedTimer clock;
+    {
+        AppModel app(QString::fromStdString(dir.file("autosave")));
+        QSignalSpy loaded(&app, &AppModel::loadFinished);
+        app.openDemo(32, 5);
+        clock.start();
+        while (loaded.isEmpty() && clock.elapsed() < 60000)
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
+        REQUIRE(loaded.count() == 1);
+        DocumentModel& doc = app.document();
+        doc.undoHistory()->push(new ReplaceLayerCommand(&doc, doc.organelle(0).uid, Layer::Strokes,
+                                                        strokesFromReference(doc.referenceLabels()),
+                                                        "strokes"));
+        // A long training where the engine has one (minutes), else a graph cut.
+        TrainSettings train;
+        train.iterations = 100000;
+        train.baseFeatures = 4;
+        train.levels = 1;
+        train.patchSize = 20;
+        train.validate = false;
+        Job* job = nullptr;
+        if (learningAvailable()) {
+            REQUIRE(waitForEnd(app.startGraphCut(0)) == Job::State::Succeeded);
+            job = app.startTraining(train, 0);
+        } else {
+            job = app.startGraphCut(0);
+        }
+        processEventsFor(200);
+        REQUIRE(job->isRunning());
+        clock.restart();
+        app.shutdown(); // as the window's close: running jobs are dropped
+    }
+    CHECK(clock.elapsed() < 5000); // cancelled, not waited for to the end
+}
