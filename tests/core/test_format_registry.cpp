@@ -1,9 +1,11 @@
-// The registry decides everything format-specific outside the formats themselves,
-// such as which block writer a path gets.
+// The registry decides everything format-specific outside the formats themselves:
+// which block writer a path gets, and which extensions the app's file dialogs offer
+// (plugins' formats included).
 #include "TestPaths.h"
 #include "VolumeTestSupport.h"
 
 #include "core/io/BlockWriter.h"
+#include "core/io/VolumeFileFilters.h"
 #include "core/io/VolumeIO.h"
 #include "core/plugin/PluginRegistry.h"
 #include "core/util/Error.h"
@@ -13,11 +15,23 @@
 
 #include <algorithm>
 #include <atomic>
+#include <set>
 
 using namespace cisterna;
 using Catch::Matchers::Contains;
+using Catch::Matchers::EndsWith;
+using Catch::Matchers::StartsWith;
 
 namespace {
+
+void loadMrcPlugin() {
+    PluginRegistry::instance().loadPlugins({CISTERNA_PLUGIN_BUILD_DIR});
+    REQUIRE(PluginRegistry::instance().formatByName("mrc"));
+}
+
+bool has(const std::vector<std::string>& patterns, const std::string& pattern) {
+    return std::find(patterns.begin(), patterns.end(), pattern) != patterns.end();
+}
 
 // A format known only to this test: it keeps what is written to it and counts how
 // often it is asked for a block writer, which it leaves to VolumeFormat's default.
@@ -108,4 +122,38 @@ TEST_CASE("the chunked built-in formats write block by block, the others in memo
         REQUIRE_THROWS_AS(format->createBlockWriter(path, spec, {}), MemoryBudgetError);
     }
     setMemoryLimitOverride(std::nullopt);
+}
+
+TEST_CASE("file dialog filters list every registered format's extensions", "[io][registry]") {
+    loadMrcPlugin();
+    const std::vector<std::string> open = volumeFilePatterns(FileAccess::Read);
+    for (const auto& format : PluginRegistry::instance().formats())
+        for (const auto& ext : format->extensions()) {
+            INFO(format->name() << " " << ext);
+            REQUIRE(has(open, "*" + ext));
+        }
+    // What the old hard-coded lists missed: the MRC plugin's and HDF5's other names.
+    for (const char* pattern : {"*.map", "*.st", "*.rec", "*.mrcs", "*.hdf", "*.he5"})
+        REQUIRE(has(open, pattern));
+    // ...and everything the old Open dialog listed is still there.
+    for (const char* pattern : {"*.h5", "*.hdf5", "*.zarr", "*.n5", "*.tif", "*.tiff", "*.mrc",
+                                "*.rec", "*.nrrd", "*.nhdr", "*.mha", "*.mhd", "*.nii", "*.nii.gz"})
+        REQUIRE(has(open, pattern));
+    REQUIRE(std::set<std::string>(open.begin(), open.end()).size() == open.size());
+
+    const std::vector<std::string> save = volumeFilePatterns(FileAccess::Write);
+    for (const char* pattern : {"*.h5", "*.hdf", "*.zarr", "*.n5", "*.tif", "*.mrc", "*.map",
+                                "*.st", "*.nrrd", "*.nii.gz", "*.mha"})
+        REQUIRE(has(save, pattern));
+    // TIFF reads OME-TIFF but writes ImageJ TIFFs, so .ome.tif is offered for opening only.
+    REQUIRE(has(open, "*.ome.tif"));
+    REQUIRE_FALSE(has(save, "*.ome.tif"));
+
+    const std::string filter =
+        volumeNameFilter(FileAccess::Read, "Volumes and projects", {"*.cisterna"});
+    REQUIRE_THAT(filter, StartsWith("Volumes and projects (*."));
+    REQUIRE_THAT(filter, EndsWith(" *.cisterna)"));
+    REQUIRE_THAT(filter, Contains(" *.map "));
+    REQUIRE_THAT(filter, Contains(" *.hdf "));
+    REQUIRE_THAT(volumeNameFilter(FileAccess::Write), StartsWith("Volumes (*."));
 }
