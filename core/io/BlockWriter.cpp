@@ -1,5 +1,6 @@
-// Picks the block writer for a path: chunked formats write block by block, the
-// others hold the volume in memory until commit.
+// Block writers: the checks every one shares, and createBlockWriter, which asks the
+// registry's format for the path (chunked formats write block by block, the others
+// hold the volume in memory until commit).
 #include "core/io/BlockWriter.h"
 
 #include "core/io/BlockWriterSupport.h"
@@ -88,14 +89,8 @@ std::unique_ptr<BlockWriter> createBlockWriter(const std::string& path, const Bl
     if (!checked.hasVoxelSize)
         checked.voxelSize = {1, 1, 1}; // what a volume without a voxel size reports
     const VolumePath p = parseVolumePath(path);
-    const std::string format = PluginRegistry::instance().formatForWriting(p)->name();
-    if (format == "zarr")
-        return createZarrBlockWriter(p, checked, options);
-    if (format == "n5")
-        return createN5BlockWriter(p, checked, options);
-    if (format == "hdf5")
-        return createHdf5BlockWriter(p, checked, options);
-    return createMemoryBlockWriter(path, checked, options);
+    // The format decides: chunked ones write block by block, the rest in memory.
+    return PluginRegistry::instance().formatForWriting(p)->createBlockWriter(p, checked, options);
 }
 
 } // namespace cisterna

@@ -1,7 +1,7 @@
 #pragma once
 // What every block writer shares: checking each block against the declared volume
 // before anything is written, refusing to commit after a failed write, and the
-// factories of the per-format writers that createBlockWriter picks from.
+// factories of the per-format writers that the formats' createBlockWriter return.
 #include "core/io/BlockWriter.h"
 
 #include <memory>

@@ -1,5 +1,6 @@
 #include "core/io/VolumeFormat.h"
 
+#include "core/io/BlockWriterSupport.h"
 #include "core/util/Error.h"
 
 namespace cisterna {
@@ -17,6 +18,12 @@ bool VolumeFormat::canRead(const VolumePath& path) const {
 }
 bool VolumeFormat::canWrite(const VolumePath& path) const {
     return extensionMatches(path);
+}
+
+std::unique_ptr<BlockWriter> VolumeFormat::createBlockWriter(const VolumePath& path,
+                                                             const BlockWriterSpec& spec,
+                                                             const WriteOptions& options) const {
+    return createMemoryBlockWriter(path.display(), spec, options);
 }
 
 Box3 resolveRegion(const VolumePath& path, const Shape3& shape, const ReadOptions& options) {

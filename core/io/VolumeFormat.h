@@ -3,11 +3,15 @@
 #include "core/io/VolumePath.h"
 #include "core/volume/Volume.h"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace cisterna {
+
+class BlockWriter;      // core/io/BlockWriter.h
+struct BlockWriterSpec; // core/io/BlockWriter.h
 
 // What a file holds, read from its header alone (no voxel data).
 struct VolumeInfo {
@@ -59,6 +63,14 @@ public:
                        const WriteOptions& options) const = 0;
     // Whether write() (and block writing) honours WriteOptions::float16.
     virtual bool writesFloat16() const { return false; }
+
+    // The writer createBlockWriter (BlockWriter.h) hands out for a path this format
+    // writes; `spec` is already checked. The default gathers the blocks in memory
+    // (within the memory budget) and writes the whole volume on commit; chunked
+    // formats override it to write each block as it arrives, in bounded memory.
+    virtual std::unique_ptr<BlockWriter> createBlockWriter(const VolumePath& path,
+                                                           const BlockWriterSpec& spec,
+                                                           const WriteOptions& options) const;
 
 protected:
     bool extensionMatches(const VolumePath& path) const;

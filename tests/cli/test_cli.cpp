@@ -1,5 +1,6 @@
 #include "CliRunner.h"
 #include "TestPaths.h"
+#include "VolumeTestSupport.h"
 
 #include "core/io/VolumeIO.h"
 #include "core/phantom/Phantom.h"
@@ -58,6 +59,29 @@ TEST_CASE("cli: errors go to stderr with a non-zero exit code", "[cli]") {
     const CliResult garbage = runCli("info " + bad);
     REQUIRE(garbage.exitCode == 1);
     REQUIRE(contains(garbage.err, bad));
+}
+
+TEST_CASE("cli: convert refuses truncated NRRD and MetaImage files", "[cli]") {
+    ScratchDir dir("cli-truncated");
+    const Volume v = noisyImage({8, 16, 20}, 3, 8, [](auto, auto, auto, int n) { return n; });
+    WriteOptions gzip;
+    gzip.compression = "gzip";
+    WriteOptions raw;
+    raw.compression = "raw";
+    for (const auto& [name, options] :
+         {std::pair{std::string("cut.nrrd"), gzip}, std::pair{std::string("cut.mha"), gzip},
+          std::pair{std::string("raw.nrrd"), raw}, std::pair{std::string("raw.mha"), raw}}) {
+        const std::string file = dir.file(name);
+        writeVolume(file, v, options);
+        const std::string bytes = readWholeFile(file);
+        writeFileBytes(file, bytes.substr(0, bytes.size() / 2));
+        const std::string out = dir.file(name + ".h5");
+        const CliResult r = runCli("convert " + file + " " + out);
+        INFO(name << ": " << r.err);
+        REQUIRE(r.exitCode != 0);
+        REQUIRE(contains(r.err, file));
+        REQUIRE_FALSE(std::filesystem::exists(out));
+    }
 }
 
 TEST_CASE("cli: phantom, convert across formats and evaluate", "[cli][phantom]") {

@@ -343,6 +343,81 @@ TEST_CASE("ITK reports truncated, lying and foreign files clearly", "[itk][malfo
     }
 }
 
+TEST_CASE("NRRD and MetaImage files cut to half their bytes are refused, raw or compressed",
+          "[itk][malformed]") {
+    test::ScratchDir dir("itk-half");
+    // Noise, so that the compressed data is about as long as the voxels and half the
+    // file cuts into it, not into the header.
+    const Volume v =
+        test::noisyImage({16, 32, 40}, 7, 8, [](auto, auto, auto, int n) { return n; });
+    const std::string needed = "20480 bytes"; // 16 x 32 x 40 uint8
+    struct Case {
+        std::string header;      // what is written and read
+        std::string compression; // "raw" or "gzip"
+    };
+    const std::vector<Case> cases = {{"raw.nrrd", "raw"}, {"gz.nrrd", "gzip"}, {"raw.nhdr", "raw"},
+                                     {"gz.nhdr", "gzip"}, {"raw.mha", "raw"},  {"gz.mha", "gzip"},
+                                     {"raw.mhd", "raw"},  {"gz.mhd", "gzip"}};
+    for (const Case& c : cases) {
+        const fs::path folder = dir.path() / (c.header + "-dir");
+        fs::create_directories(folder);
+        const std::string header = (folder / c.header).string();
+        WriteOptions options;
+        options.compression = c.compression;
+        writeVolume(header, v, options);
+        // The whole file reads back voxel for voxel.
+        test::requireSameVoxels(v, readVolume(header));
+        // A detached header keeps its voxels in the one other file of the folder.
+        fs::path data = header;
+        for (const auto& name : folderEntries(folder))
+            if (name != c.header)
+                data = folder / name;
+        const std::string bytes = readWholeFile(data);
+        test::writeFileBytes(data, bytes.substr(0, bytes.size() / 2));
+        INFO(c.header << ", " << c.compression << ", cut " << data.filename());
+        const std::string error = test::formatErrorOf([&] { readVolume(header); });
+        REQUIRE_THAT(error, Contains(header));
+        if (data != fs::path(header))
+            REQUIRE_THAT(error, Contains(data.filename().string()));
+        if (c.compression == "raw") {
+            // The header's promise against the file size: refused before any reading.
+            REQUIRE_THAT(error, Contains("holds only"));
+            REQUIRE_THROWS_AS(readVolumeInfo(header), FormatError);
+        } else {
+            REQUIRE_THAT(error, Contains("truncated"));
+            REQUIRE_THAT(error, Contains(needed));
+            REQUIRE_THAT(error, Contains("decompresses to only"));
+        }
+        // A region read must not fill in what is missing either.
+        ReadOptions corner;
+        corner.region = Box3{{0, 0, 0}, {1, 1, 1}};
+        REQUIRE_THROWS_AS(readVolume(header, corner), FormatError);
+    }
+}
+
+TEST_CASE("compressed NRRD and MetaImage data damaged in the middle is refused",
+          "[itk][malformed]") {
+    test::ScratchDir dir("itk-damaged");
+    // Noise: zlib stores it in uncompressed blocks, where only the stream's check value
+    // (Adler-32, CRC-32 for gzip) shows the damage.
+    const Volume v =
+        test::noisyImage({16, 32, 40}, 11, 8, [](auto, auto, auto, int n) { return n; });
+    WriteOptions gzip;
+    gzip.compression = "gzip";
+    for (const std::string name : {"bad.mha", "bad.nrrd"}) {
+        const std::string file = dir.file(name);
+        writeVolume(file, v, gzip);
+        std::string bytes = readWholeFile(file);
+        for (std::size_t i = bytes.size() / 2; i < bytes.size() / 2 + 64; ++i)
+            bytes[i] = static_cast<char>(bytes[i] ^ 0x5a);
+        test::writeFileBytes(file, bytes);
+        INFO(name);
+        const std::string error = test::formatErrorOf([&] { readVolume(file); });
+        REQUIRE_THAT(error, Contains(file));
+        REQUIRE_THAT(error, Contains("damaged"));
+    }
+}
+
 TEST_CASE("the ITK format is registered for its extensions", "[itk]") {
     const auto format = PluginRegistry::instance().formatByName("itk");
     REQUIRE(format);

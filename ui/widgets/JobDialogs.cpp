@@ -1,5 +1,6 @@
 #include "ui/widgets/JobDialogs.h"
 
+#include "core/io/VolumeFileFilters.h"
 #include "core/util/Error.h"
 
 #include <QCheckBox>
@@ -225,7 +226,9 @@ EvaluateDialog::EvaluateDialog(const DocumentModel& document, QWidget* parent) :
     connect(truth_, &QComboBox::activated, this, [this](int index) {
         if (truth_->itemData(index).toString() != "?")
             return;
-        const QString path = QFileDialog::getOpenFileName(this, "Ground truth");
+        const QString path = QFileDialog::getOpenFileName(
+            this, "Ground truth", {},
+            QString::fromStdString(volumeNameFilter(FileAccess::Read)) + ";;All files (*)");
         if (path.isEmpty())
             return;
         truth_->insertItem(0, QFileInfo(path).fileName(), path);

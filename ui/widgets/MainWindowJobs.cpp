@@ -7,6 +7,7 @@
 #include "ui/widgets/JobDialogs.h"
 #include "ui/widgets/UserPrompts.h"
 
+#include "core/io/VolumeFileFilters.h"
 #include "core/util/Error.h"
 
 #include <vtkPolyData.h>
@@ -94,9 +95,10 @@ void MainWindow::exportDialog(bool surfaces) {
         ExportDialog dialog(model_, surfaces, this);
         if (dialog.exec() != QDialog::Accepted)
             return;
+        // Labels go to any extension a registered format writes, plugins' included.
         const QString filter = surfaces
-                                   ? "Surfaces (*.stl *.ply *.obj)"
-                                   : "Volumes (*.h5 *.zarr *.n5 *.tif *.mrc *.nrrd *.nii.gz *.mha)";
+                                   ? QString("Surfaces (*.stl *.ply *.obj)")
+                                   : QString::fromStdString(volumeNameFilter(FileAccess::Write));
         const QString path = QFileDialog::getSaveFileName(this, dialog.windowTitle(), {}, filter);
         if (path.isEmpty())
             return;

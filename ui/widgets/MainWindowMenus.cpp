@@ -1,6 +1,7 @@
 // The menus and keyboard shortcuts of the main window.
 #include "ui/widgets/MainWindow.h"
 
+#include "core/io/VolumeFileFilters.h"
 #include "ui/render/Scene3D.h"
 #include "ui/widgets/JobDialogs.h"
 #include "ui/widgets/SliceView.h"
@@ -20,10 +21,11 @@ namespace cisterna::ui {
 void MainWindow::buildMenus() {
     QMenu* file = menuBar()->addMenu("&File");
     file->addAction("&Open volume or project...", QKeySequence::Open, this, [this] {
-        const QString path = QFileDialog::getOpenFileName(
-            this, "Open", {},
-            "Volumes and projects (*.h5 *.hdf5 *.zarr *.n5 *.tif *.tiff *.mrc *.rec *.nrrd *.nhdr "
-            "*.mha *.mhd *.nii *.nii.gz *.cisterna);;All files (*)");
+        // Every extension a registered format reads, plugins' included.
+        const QString filter = QString::fromStdString(volumeNameFilter(
+                                   FileAccess::Read, "Volumes and projects", {"*.cisterna"})) +
+                               ";;All files (*)";
+        const QString path = QFileDialog::getOpenFileName(this, "Open", {}, filter);
         if (!path.isEmpty())
             openFile(path);
     });

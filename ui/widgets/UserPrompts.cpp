@@ -1,5 +1,7 @@
 #include "ui/widgets/UserPrompts.h"
 
+#include "core/io/VolumeFileFilters.h"
+
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLocale>
@@ -40,7 +42,9 @@ QString UserPrompts::locateMovedImage(QWidget* parent, const QString& oldPath) {
                                      "where it is now.")
                                  .arg(oldPath));
     return QFileDialog::getOpenFileName(parent, "Where is " + QFileInfo(oldPath).fileName() + "?",
-                                        QFileInfo(oldPath).absolutePath());
+                                        QFileInfo(oldPath).absolutePath(),
+                                        QString::fromStdString(volumeNameFilter(FileAccess::Read)) +
+                                            ";;All files (*)");
 }
 
 QString UserPrompts::projectSavePath(QWidget* parent, const QString& suggestion) {

@@ -1,5 +1,6 @@
 // HDF5 files (.h5 .hdf5 .hdf .he5): any 2D or 3D dataset inside the file, read
 // through the HDF5 C library.
+#include "core/io/BlockWriterSupport.h"
 #include "core/io/BuiltinFormats.h"
 #include "core/io/hdf5/Hdf5Volume.h"
 
@@ -24,6 +25,13 @@ public:
     void write(const VolumePath& path, const Volume& volume,
                const WriteOptions& options) const override {
         hdf5::writeVolume(path, volume, options);
+    }
+
+    // The dataset is written as the blocks arrive, in bounded memory.
+    std::unique_ptr<BlockWriter> createBlockWriter(const VolumePath& path,
+                                                   const BlockWriterSpec& spec,
+                                                   const WriteOptions& options) const override {
+        return createHdf5BlockWriter(path, spec, options);
     }
 };
 

@@ -5,6 +5,8 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <memory>
+#include <zlib.h>
 
 namespace fs = std::filesystem;
 
@@ -266,6 +268,62 @@ void checkDataFitsInFile(const VolumePath& path, const DataLayout& layout, std::
                               " holds only " + bytesText(available) +
                               (layout.offset > 0 ? " after byte " + std::to_string(layout.offset)
                                                  : std::string()));
+}
+
+void rejectShortDeflateData(const VolumePath& path, const DataLayout& layout,
+                            std::uint64_t dataBytes) {
+    if (layout.encoding != DataEncoding::Deflate || dataBytes == 0)
+        return;
+    std::ifstream in(layout.dataFile, std::ios::binary);
+    if (!in || !in.seekg(static_cast<std::streamoff>(layout.offset)))
+        return; // the size check before, or ITK, says why it cannot be read
+    z_stream stream{};
+    if (::inflateInit2(&stream, 15 + 32) != Z_OK) // 15 + 32: gzip or zlib header
+        throw FormatError(path.display(), "zlib could not start decompressing the data");
+    constexpr std::size_t kPiece = 1 << 20;
+    std::unique_ptr<unsigned char[]> input(new unsigned char[kPiece]);
+    std::unique_ptr<unsigned char[]> output(new unsigned char[kPiece]);
+    std::uint64_t found = 0;
+    std::string damage; // zlib's word when the stream is corrupt, not merely short
+    // On past the voxels to the end of the stream, whose check value (CRC-32 or
+    // Adler-32) is the only sign of damage inside stored, uncompressed blocks.
+    for (;;) {
+        if (stream.avail_in == 0) {
+            in.read(reinterpret_cast<char*>(input.get()), kPiece);
+            const auto got = static_cast<uInt>(in.gcount());
+            if (got == 0)
+                break; // the file ends here: short if the voxels are not all there
+            stream.next_in = input.get();
+            stream.avail_in = got;
+        }
+        stream.next_out = output.get();
+        stream.avail_out = kPiece;
+        const int code = ::inflate(&stream, Z_NO_FLUSH);
+        found += kPiece - stream.avail_out;
+        if (code == Z_STREAM_END) {
+            // Done once the voxels are there; gzip allows further members before that.
+            if (found >= dataBytes || ::inflateReset(&stream) != Z_OK)
+                break;
+        } else if (code != Z_OK && code != Z_BUF_ERROR) {
+            damage = stream.msg ? stream.msg : "error " + std::to_string(code);
+            break;
+        }
+    }
+    ::inflateEnd(&stream);
+    const bool attached = layout.dataFile == path.file;
+    const std::string what =
+        attached ? "the file" : "its data file " + layout.dataFile.filename().string();
+    if (!damage.empty())
+        throw FormatError(path.display(), what + " is damaged: zlib reports '" + damage +
+                                              "' after " + std::to_string(found) + " of the " +
+                                              std::to_string(dataBytes) +
+                                              " bytes of voxels the header needs");
+    if (found < dataBytes)
+        throw FormatError(path.display(),
+                          what + " is truncated: the header needs " + std::to_string(dataBytes) +
+                              " bytes of voxels but " +
+                              (attached ? "its " + layout.compression + " data" : "it") +
+                              " decompresses to only " + std::to_string(found) + " bytes");
 }
 
 } // namespace cisterna::itkio

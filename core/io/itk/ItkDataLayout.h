@@ -37,4 +37,15 @@ DataLayout findDataLayout(const VolumePath& path, const ItkFileKind& kind);
 void checkDataFitsInFile(const VolumePath& path, const DataLayout& layout, std::uint64_t dataBytes,
                          std::uint64_t voxelCount, const std::string& claim);
 
+// Throws FormatError when gzip/zlib-compressed voxels (a NRRD with "encoding: gzip",
+// attached or in a detached .raw.gz; a MetaImage with "CompressedData = True")
+// decompress to fewer than `dataBytes` bytes, naming the file and both sizes, or when
+// zlib finds the stream damaged (its check value included). ITK 5.2's MetaImage
+// reader hands back a buffer whose end was never filled, so a truncated download
+// would read as a volume with invented voxels; its NRRD reader refuses, in less clear
+// words. The data is decompressed once for this, streamed in 1 MiB pieces, to the end
+// of the stream. Does nothing for other encodings.
+void rejectShortDeflateData(const VolumePath& path, const DataLayout& layout,
+                            std::uint64_t dataBytes);
+
 } // namespace cisterna::itkio

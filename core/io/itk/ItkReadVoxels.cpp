@@ -92,6 +92,12 @@ Volume readItkVoxels(const VolumePath& path, ItkHeader& header, const Box3& regi
                       "NIfTI library's copy of the image");
     if (header.kind.flavor == ItkFlavor::Nifti && !region.size.isEmpty())
         rejectShortNiftiData(path); // the NIfTI library zero-fills what is missing
+    else if (!region.size.isEmpty())
+        // ITK's MetaImage reader leaves what a short zlib stream lacks unwritten; its
+        // NRRD reader refuses one, but without saying the file is truncated.
+        rejectShortDeflateData(path, header.layout,
+                               static_cast<std::uint64_t>(header.shape.voxelCount()) *
+                                   io.GetComponentSize());
     const bool direct = !header.converted && fileBox == region;
     if (region.size.isEmpty()) {
         // Nothing to read: ITK has no notion of an empty region.

@@ -1,5 +1,6 @@
 // N5 containers (.n5): a dataset inside one as data.n5/group/dataset. A group of
 // s0, s1, ... datasets (a BigDataViewer / n5-viewer multiscale) opens at s0.
+#include "core/io/BlockWriterSupport.h"
 #include "core/io/BuiltinFormats.h"
 #include "core/io/zarr/ContainerPath.h"
 #include "core/io/zarr/ContainerWrite.h"
@@ -166,6 +167,13 @@ public:
             n5::writeDatasetBlocks(out.tempPath(), volume, plan.block, plan.codec);
             out.commit();
         });
+    }
+
+    // Chunks are written as the blocks arrive, in bounded memory.
+    std::unique_ptr<BlockWriter> createBlockWriter(const VolumePath& path,
+                                                   const BlockWriterSpec& spec,
+                                                   const WriteOptions& options) const override {
+        return createN5BlockWriter(path, spec, options);
     }
 };
 

@@ -1,6 +1,7 @@
 // Zarr v2 folders (.zarr) and OME-Zarr images (.ome.zarr, NGFF 0.4): any 3D (or 2D)
 // array inside a container, as crop.zarr/volumes/raw; a group holding OME-Zarr
 // "multiscales" opens at its full-resolution level.
+#include "core/io/BlockWriterSupport.h"
 #include "core/io/BuiltinFormats.h"
 #include "core/io/zarr/ContainerPath.h"
 #include "core/io/zarr/ContainerWrite.h"
@@ -248,6 +249,13 @@ public:
             zarr::writeArray(arrayDir, volume, plan.spec);
             out.commit();
         });
+    }
+
+    // Chunks are written as the blocks arrive, in bounded memory.
+    std::unique_ptr<BlockWriter> createBlockWriter(const VolumePath& path,
+                                                   const BlockWriterSpec& spec,
+                                                   const WriteOptions& options) const override {
+        return createZarrBlockWriter(path, spec, options);
     }
 };
 
