@@ -549,7 +549,12 @@ AutoGraphCutResult autoGraphCut(const Volume& input, const Volume& strokeInput,
                 cs.model = candidates[j].model;
                 cs.regionalWeight = candidates[j].weight;
                 cs.logOddsBias = candidates[j].bias;
-                cs.score = tallies[j].estimatedF1(prevalence);
+                double share = prevalence;
+                if (classifierShares > 0 && prevalence < tune.smallShareCeiling &&
+                    tallies[j].cutVoxels > 0)
+                    share = std::clamp(tallies[j].cutObject / tallies[j].cutVoxels, prevalence,
+                                       tune.smallShareCeiling);
+                cs.score = tallies[j].estimatedF1(share);
                 cs.objectRecall = tallies[j].objectRecall();
                 cs.backgroundRecall = tallies[j].backgroundRecall();
                 choice.candidates.push_back(cs);

@@ -3,7 +3,8 @@
 //
 //   bench_graphcut_quality [--sbem DIR] [--phantom-size 256] [--organelles mito,golgi]
 //                          [--variants default,auto,learned] [--connectivity 6]
-//                          [--polarity 0] [--coarse-voxels 250000] [--weights ...]
+//                          [--polarity 0] [--coarse-voxels 250000] [--weights ...] [--biases ...]
+//                          [--share-ceiling 0.02]
 //                          [--skip-sbem] [--skip-phantom]
 //
 // Strokes are drawn by the stroke simulator on a few z planes; F1 is measured on the
@@ -70,10 +71,12 @@ Volume unstrokedPlanes(const Shape3& shape, const std::vector<StrokePlane>& plan
     return mask;
 }
 
-std::vector<double> weightGrid;  // --weights: the grid to choose from, else the default
-std::vector<double> cancelTimes; // --cancel-at: seconds after the start to press Cancel
-std::optional<double> polarity;  // --polarity: the boundary term's, else the default
-std::int64_t coarseVoxels = 0;   // --coarse-voxels: size of the cross-validation's copy
+std::vector<double> weightGrid;     // --weights: the grid to choose from, else the default
+std::vector<double> cancelTimes;    // --cancel-at: seconds after the start to press Cancel
+std::optional<double> polarity;     // --polarity: the boundary term's, else the default
+std::optional<double> shareCeiling; // --share-ceiling: AutoTuneOptions::smallShareCeiling
+std::vector<double> biasGrid;       // --biases: AutoTuneOptions::learnedBiases, else the default
+std::int64_t coarseVoxels = 0;      // --coarse-voxels: size of the cross-validation's copy
 
 double objectShareOf(const Volume& truth) {
     std::int64_t object = 0;
@@ -110,6 +113,10 @@ void run(const std::string& label, const Volume& image, const Volume& truth, int
         params.cut.band = BandMode::Never;
         if (!weightGrid.empty())
             params.tune.weights = weightGrid;
+        if (shareCeiling)
+            params.tune.smallShareCeiling = *shareCeiling;
+        if (!biasGrid.empty())
+            params.tune.learnedBiases = biasGrid;
         if (variant == "default") {
             params.tune.enabled = false;
             params.fixedModel = params.fixedWeight = true;
@@ -195,6 +202,11 @@ int main(int argc, char** argv) {
             connectivity = std::stoi(next());
         else if (a == "--polarity")
             polarity = std::stod(next());
+        else if (a == "--share-ceiling")
+            shareCeiling = std::stod(next());
+        else if (a == "--biases")
+            for (const std::string& b : split(next()))
+                biasGrid.push_back(std::stod(b));
         else if (a == "--coarse-voxels")
             coarseVoxels = std::stoll(next());
         else if (a == "--weights")
@@ -213,7 +225,8 @@ int main(int argc, char** argv) {
             std::printf("usage: bench_graphcut_quality [--sbem DIR] [--phantom-size N] "
                         "[--organelles mito,golgi,er,nucleus,pore] "
                         "[--variants default,auto,learned,histogram] [--connectivity 6|18|26] "
-                        "[--weights 0.03,0.1] [--parts training,validation] "
+                        "[--weights 0.03,0.1] [--biases 0,2] [--share-ceiling 0.02] [--parts "
+                        "training,validation] "
                         "[--cancel-at 0.5,2,5 (cancel latency instead of F1)] "
                         "[--skip-sbem] [--skip-phantom]\n");
             return a == "--help" ? 0 : 2;
