@@ -55,6 +55,17 @@ Volume strokesFromReference(const Volume& reference) {
 
 enum class Kind { GraphCut, Train, Predict, PostProcess, Evaluate };
 
+// A network small enough to train a few iterations in seconds on a CPU.
+TrainSettings tinyTraining(std::int64_t iterations) {
+    TrainSettings train;
+    train.iterations = iterations;
+    train.baseFeatures = 4;
+    train.levels = 1;
+    train.patchSize = 20;
+    train.validate = false;
+    return train;
+}
+
 } // namespace
 
 TEST_CASE("jobs of every kind survive painting, random cancels and a second job on the "
@@ -77,12 +88,7 @@ TEST_CASE("jobs of every kind survive painting, random cancels and a second job 
     // What the other kinds need: labels, a model, a prediction.
     REQUIRE(waitForEnd(app.startGraphCut(0)) == Job::State::Succeeded);
     const bool learning = learningAvailable();
-    TrainSettings train;
-    train.iterations = 4;
-    train.baseFeatures = 4;
-    train.levels = 1;
-    train.patchSize = 20;
-    train.validate = false;
+    const TrainSettings train = tinyTraining(4);
     if (learning) {
         REQUIRE(waitForEnd(app.startTraining(train, 0)) == Job::State::Succeeded);
         REQUIRE(waitForEnd(app.startPrediction({}, 0)) == Job::State::Succeeded);
@@ -180,12 +186,7 @@ TEST_CASE("the app model closes while a job runs without waiting for it to finis
                                                         strokesFromReference(doc.referenceLabels()),
                                                         "strokes"));
         // A long training where the engine has one (minutes), else a graph cut.
-        TrainSettings train;
-        train.iterations = 100000;
-        train.baseFeatures = 4;
-        train.levels = 1;
-        train.patchSize = 20;
-        train.validate = false;
+        const TrainSettings train = tinyTraining(100000);
         Job* job = nullptr;
         if (learningAvailable()) {
             REQUIRE(waitForEnd(app.startGraphCut(0)) == Job::State::Succeeded);

@@ -58,6 +58,17 @@ struct Fixture {
         doc.undoHistory()->push(new ReplaceLayerCommand(&doc, uid, Layer::Truth, labels, text));
     }
     const Volume& truth() const { return doc.layer(index, Layer::Truth); }
+    // One object brush stroke along y at column x of plane z = 8, as a slice view
+    // paints it, letting events run between its points.
+    void paint(std::int64_t x) {
+        const SliceGeometry g{ViewAxis::XY, kShape, {30, 6, 6}};
+        BrushStroke stroke(&doc, index, Layer::Strokes, 1, g, 8, 6.0);
+        for (std::int64_t y = 10; y < 50; y += 2) {
+            stroke.addPoint(x, y);
+            QCoreApplication::processEvents();
+        }
+        doc.undoHistory()->push(stroke.finish("paint").release());
+    }
 };
 
 } // namespace
@@ -141,22 +152,15 @@ TEST_CASE("steps pushed in a macro undo as one", "[ui][undo]") {
 TEST_CASE("a layer handle is a snapshot: the brush and undo copy the layer before writing",
           "[ui][undo]") {
     Fixture f;
-    const SliceGeometry g{ViewAxis::XY, kShape, {30, 6, 6}};
-    auto paint = [&](std::int64_t x) {
-        BrushStroke stroke(&f.doc, f.index, Layer::Strokes, 1, g, 8, 6.0);
-        for (std::int64_t y = 10; y < 50; y += 4)
-            stroke.addPoint(x, y);
-        f.doc.undoHistory()->push(stroke.finish("paint").release());
-    };
-    paint(10);
+    f.paint(10);
     const void* alone = f.doc.layer(f.index, Layer::Strokes).data();
-    paint(12);
+    f.paint(12);
     // Nobody else holds the layer: painting writes in place, no copy.
     CHECK(f.doc.layer(f.index, Layer::Strokes).data() == alone);
 
     const Volume snapshot = f.doc.layer(f.index, Layer::Strokes); // what a job takes
     const Volume expected = snapshot.clone();
-    paint(40);
+    f.paint(40);
     CHECK(same(snapshot, expected)); // the job's view did not change
     CHECK_FALSE(same(f.doc.layer(f.index, Layer::Strokes), expected));
     CHECK(f.doc.layer(f.index, Layer::Strokes).data() != snapshot.data());
@@ -171,20 +175,11 @@ TEST_CASE("a layer handle is a snapshot: the brush and undo copy the layer befor
 TEST_CASE("a job reads the layers as they were when it started while the brush paints on",
           "[ui][undo][jobs]") {
     Fixture f;
-    const SliceGeometry g{ViewAxis::XY, kShape, {30, 6, 6}};
-    auto paint = [&](std::int64_t x) {
-        BrushStroke stroke(&f.doc, f.index, Layer::Strokes, 1, g, 8, 6.0);
-        for (std::int64_t y = 10; y < 50; y += 2) {
-            stroke.addPoint(x, y);
-            QCoreApplication::processEvents();
-        }
-        f.doc.undoHistory()->push(stroke.finish("paint").release());
-    };
     auto painted = [](const Volume& v) {
         const auto* p = static_cast<const std::uint8_t*>(v.data());
         return std::count_if(p, p + v.voxelCount(), [](std::uint8_t x) { return x != 0; });
     };
-    paint(10);
+    f.paint(10);
     const auto before = painted(f.doc.layer(f.index, Layer::Strokes));
 
     JobManager jobs;
@@ -197,7 +192,7 @@ TEST_CASE("a job reads the layers as they were when it started while the brush p
         seen = painted(strokes);
         return {};
     });
-    paint(40); // while the job runs
+    f.paint(40); // while the job runs
     go = true;
     QElapsedTimer clock;
     clock.start();
