@@ -1,7 +1,8 @@
-// kill -9 safety of project saves (autosaves are written the same way): a child
-// process saves a project over and over and is killed with SIGKILL at many moments;
-// afterwards the file always opens and holds one generation whole, never a mixture or
-// a torn file.
+// kill -9 safety of project saves and autosaves: a child process saves over and over
+// and is killed with SIGKILL at many moments; afterwards the file always opens and
+// holds one generation whole, never a mixture or a torn file, and the autosaves of
+// killed sessions are offered for recovery, newest first.
+#include "ui/model/AppModel.h"
 #include "ui/model/ProjectFile.h"
 
 #include "TestPaths.h"
@@ -76,4 +77,38 @@ TEST_CASE("a project save killed with SIGKILL at any moment leaves one whole gen
     for (const auto& entry : std::filesystem::directory_iterator(dir.path()))
         if (entry.path().string() != path.toStdString())
             CHECK_THROWS(readProject(QString::fromStdString(entry.path().string())));
+}
+
+TEST_CASE("autosaves of sessions killed with SIGKILL open whole and are offered newest first",
+          "[ui][project][kill]") {
+    test::ScratchDir dir("ui-kill-autosave");
+    const QString folder = QString::fromStdString(dir.file("autosave"));
+    std::mt19937 random(5);
+    for (int session = 0; session < 2; ++session) {
+        QProcess child;
+        child.start(CISTERNA_PROJECT_WRITER, {"autosave:" + folder, QString::number(kEdge),
+                                              QString::number(1000 * session + 1)});
+        REQUIRE(child.waitForStarted(10000));
+        REQUIRE((child.waitForReadyRead(60000) && child.canReadLine())); // one autosave done
+        QThread::msleep(std::uniform_int_distribution<int>(0, 300)(random));
+        child.kill();
+        REQUIRE(child.waitForFinished(10000));
+        QThread::msleep(20); // the sessions' files differ in time
+    }
+    const std::vector<LeftoverAutosave> leftovers = AutosaveStore(folder).leftovers();
+    REQUIRE(leftovers.size() == 2);
+    CHECK(checkedGeneration(leftovers[0].path) > 1000); // the second session's, newest
+    CHECK(checkedGeneration(leftovers[1].path) < 1000);
+
+    // The app offers the newest first; declined ones are discarded.
+    AppModel app(folder);
+    QStringList offered;
+    app.offerRecovery = [&](const LeftoverAutosave& leftover) {
+        offered << leftover.path;
+        return false;
+    };
+    CHECK_FALSE(app.checkForRecovery());
+    REQUIRE(offered.size() == 2);
+    CHECK(offered[0] == leftovers[0].path);
+    CHECK(AutosaveStore(folder).leftovers().empty());
 }

@@ -1,13 +1,17 @@
-// A child process for the kill -9 test: saves a project over and over, each save a
-// new generation (GenerationLayers.h), and prints "saved N" after each.
+// A child process for the kill -9 tests: saves a project over and over, each save a
+// new generation (GenerationLayers.h), and prints "saved N" after each. FILE may be
+// "autosave:FOLDER": then it autosaves as the app does, into its session's file of an
+// AutosaveStore in FOLDER (locked while it lives, as a running app's).
 // Usage: project-writer FILE EDGE FIRST-GENERATION
 #include "GenerationLayers.h"
 
+#include "ui/model/Autosave.h"
 #include "ui/model/ProjectFile.h"
 
 #include <cstdint>
 #include <cstdlib>
 #include <iostream>
+#include <memory>
 #include <string>
 
 using namespace cisterna;
@@ -19,7 +23,12 @@ int main(int argc, char** argv) {
         std::cerr << "usage: project-writer FILE EDGE FIRST-GENERATION\n";
         return 2;
     }
-    const QString path = QString::fromLocal8Bit(argv[1]);
+    QString path = QString::fromLocal8Bit(argv[1]);
+    std::unique_ptr<AutosaveStore> autosaves;
+    if (path.startsWith("autosave:")) {
+        autosaves = std::make_unique<AutosaveStore>(path.mid(9));
+        path = autosaves->sessionPath();
+    }
     const std::int64_t edge = std::atoll(argv[2]);
     for (std::uint64_t g = std::strtoull(argv[3], nullptr, 10);; ++g) {
         ProjectData data;
