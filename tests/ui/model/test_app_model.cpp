@@ -1,13 +1,10 @@
 // The application model without a window: open the demo, cut from strokes, save the
 // project, autosave, open the project again, all through AppModel as the main window
 // drives it, in a QCoreApplication.
-#include "ui/model/AppModel.h"
-#include "ui/model/LabelEdits.h"
+#include "ModelTestSupport.h"
 
 #include "TestPaths.h"
 
-#include <QCoreApplication>
-#include <QElapsedTimer>
 #include <QSignalSpy>
 #include <catch2/catch.hpp>
 
@@ -17,42 +14,6 @@ using namespace cisterna;
 using namespace cisterna::ui;
 
 namespace {
-
-bool waitUntil(const std::function<bool()>& condition, int ms = 60000) {
-    QElapsedTimer clock;
-    clock.start();
-    while (!condition() && clock.elapsed() < ms)
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
-    return condition();
-}
-
-bool openAndWait(AppModel& app, const std::function<void()>& open) {
-    QSignalSpy finished(&app, &AppModel::loadFinished);
-    open();
-    return waitUntil([&] { return finished.count() > 0; }) && finished.first().first().toBool();
-}
-
-// Object strokes on a few voxels of the phantom's mitochondria (label 1), background
-// strokes on voxels far from any organelle (label 0), on the middle plane.
-Volume strokesFromReference(const Volume& reference) {
-    Volume strokes = Volume::allocate(DataType::UInt8, reference.shape(), VolumeRole::Label);
-    const auto t = reference.view<std::uint8_t>();
-    auto s = strokes.view<std::uint8_t>();
-    const Shape3 shape = reference.shape();
-    const std::int64_t z = shape.z / 2;
-    int object = 0, background = 0;
-    for (std::int64_t y = 1; y + 1 < shape.y; y += 2)
-        for (std::int64_t x = 1; x + 1 < shape.x; x += 2) {
-            if (t(z, y, x) == 1 && object < 40) {
-                s(z, y, x) = 1;
-                ++object;
-            } else if (t(z, y, x) == 0 && background < 80 && (x + y) % 6 == 0) {
-                s(z, y, x) = 2;
-                ++background;
-            }
-        }
-    return strokes;
-}
 
 bool sameVoxels(const Volume& a, const Volume& b) {
     return !a.isNull() && !b.isNull() && a.shape() == b.shape() &&
@@ -68,18 +29,18 @@ TEST_CASE("the app model opens, cuts, saves and reopens a project without a wind
     Volume truth;
     {
         AppModel app(autosaves);
-        REQUIRE(openAndWait(app, [&] { app.openDemo(32, 3); }));
+        REQUIRE(test::openAndWait(app, [&] { app.openDemo(32, 3); }));
         DocumentModel& doc = app.document();
         REQUIRE(doc.organelleCount() == 5);
         CHECK_FALSE(doc.isModified());
-        const int uid = doc.organelle(0).uid;
-        doc.undoHistory()->push(new ReplaceLayerCommand(
-            &doc, uid, Layer::Strokes, strokesFromReference(doc.referenceLabels()), "strokes"));
+        doc.undoHistory()->push(
+            new ReplaceLayerCommand(&doc, doc.organelle(0).uid, Layer::Strokes,
+                                    test::strokesFromReference(doc.referenceLabels()), "strokes"));
         CHECK(app.windowTitle().endsWith(" *"));
 
         Job* cut = app.startGraphCut(0);
         REQUIRE(cut->kind() == JobKind::GraphCut);
-        REQUIRE(waitUntil([&] { return !cut->isRunning(); }));
+        REQUIRE(test::waitUntil([&] { return !cut->isRunning(); }));
         INFO(cut->error().toStdString());
         REQUIRE(cut->state() == Job::State::Succeeded);
         truth = doc.layer(0, Layer::Truth);
@@ -95,7 +56,7 @@ TEST_CASE("the app model opens, cuts, saves and reopens a project without a wind
         app.shutdown();
     }
     AppModel again(autosaves);
-    REQUIRE(openAndWait(again, [&] { again.openFile(project); }));
+    REQUIRE(test::openAndWait(again, [&] { again.openFile(project); }));
     CHECK(again.projectPath() == project);
     CHECK(sameVoxels(again.document().layer(0, Layer::Truth), truth));
     CHECK(again.recentFiles().list().contains(project));
@@ -105,7 +66,7 @@ TEST_CASE("the app model says why a project does not open", "[ui][app]") {
     test::ScratchDir dir("ui-app-model-bad");
     AppModel app(QString::fromStdString(dir.file("autosave")));
     QSignalSpy errors(&app, &AppModel::errorOccurred);
-    CHECK_FALSE(openAndWait(
+    CHECK_FALSE(test::openAndWait(
         app, [&] { app.openFile(QString::fromStdString(dir.file("missing.cisterna"))); }));
     REQUIRE(errors.count() == 1);
     CHECK(errors.first().first().toString().startsWith("Cannot open the project"));

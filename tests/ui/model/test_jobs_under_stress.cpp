@@ -1,15 +1,14 @@
 // Jobs under stress, without a window: every kind of job while the brush paints,
 // cancelled at random moments, two on one organelle, and the app closed while one
 // runs. No crash, no torn layer, and a cancelled job leaves the layers as they were.
-#include "ui/model/AppModel.h"
+#include "ModelTestSupport.h"
+
 #include "ui/model/BrushStroke.h"
-#include "ui/model/LabelEdits.h"
 
 #include "TestPaths.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
-#include <QSignalSpy>
 #include <catch2/catch.hpp>
 
 #include <cstring>
@@ -20,37 +19,10 @@ using namespace cisterna::ui;
 
 namespace {
 
-void processEventsFor(int ms) {
-    QElapsedTimer clock;
-    clock.start();
-    while (clock.elapsed() < ms)
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
-}
-
-Job::State waitForEnd(Job* job, int ms = 120000) {
-    QElapsedTimer clock;
-    clock.start();
-    while (job->isRunning() && clock.elapsed() < ms)
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
-    return job->state();
-}
-
 bool sameLayer(const Volume& a, const Volume& b) {
     if (a.isNull() || b.isNull())
         return a.isNull() == b.isNull();
     return a.shape() == b.shape() && std::memcmp(a.data(), b.data(), a.byteCount()) == 0;
-}
-
-// Object strokes on the middle plane's mitochondria (label 1), background elsewhere.
-Volume strokesFromReference(const Volume& reference) {
-    Volume strokes = Volume::allocate(DataType::UInt8, reference.shape(), VolumeRole::Label);
-    const auto t = reference.view<std::uint8_t>();
-    auto s = strokes.view<std::uint8_t>();
-    const std::int64_t z = reference.shape().z / 2;
-    for (std::int64_t y = 1; y + 1 < reference.shape().y; y += 2)
-        for (std::int64_t x = 1; x + 1 < reference.shape().x; x += 3)
-            s(z, y, x) = t(z, y, x) == 1 ? 1 : (t(z, y, x) == 0 && (x + y) % 5 == 0 ? 2 : 0);
-    return strokes;
 }
 
 enum class Kind { GraphCut, Train, Predict, PostProcess, Evaluate };
@@ -73,32 +45,24 @@ TEST_CASE("jobs of every kind survive painting, random cancels and a second job 
           "[ui][jobs][stress]") {
     test::ScratchDir dir("ui-stress");
     AppModel app(QString::fromStdString(dir.file("autosave")));
-    QSignalSpy loaded(&app, &AppModel::loadFinished);
-    app.openDemo(32, 5);
-    QElapsedTimer clock;
-    clock.start();
-    while (loaded.isEmpty() && clock.elapsed() < 60000)
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
-    REQUIRE(loaded.count() == 1);
+    REQUIRE(test::openStrokedDemo(app, 32, 5));
     DocumentModel& doc = app.document();
     const int uid = doc.organelle(0).uid;
-    doc.undoHistory()->push(new ReplaceLayerCommand(
-        &doc, uid, Layer::Strokes, strokesFromReference(doc.referenceLabels()), "strokes"));
 
     // What the other kinds need: labels, a model, a prediction.
-    REQUIRE(waitForEnd(app.startGraphCut(0)) == Job::State::Succeeded);
+    REQUIRE(test::waitForEnd(app.startGraphCut(0)) == Job::State::Succeeded);
     const bool learning = learningAvailable();
     const TrainSettings train = tinyTraining(4);
     if (learning) {
-        REQUIRE(waitForEnd(app.startTraining(train, 0)) == Job::State::Succeeded);
-        REQUIRE(waitForEnd(app.startPrediction({}, 0)) == Job::State::Succeeded);
+        REQUIRE(test::waitForEnd(app.startTraining(train, 0)) == Job::State::Succeeded);
+        REQUIRE(test::waitForEnd(app.startPrediction({}, 0)) == Job::State::Succeeded);
     }
 
     // A second graph cut of the same organelle is refused while one runs.
     Job* first = app.startGraphCut(0);
     CHECK_THROWS_AS(app.startGraphCut(0), InvalidArgument);
     first->cancel();
-    waitForEnd(first);
+    test::waitForEnd(first);
 
     std::mt19937 random(3);
     const SliceGeometry g{ViewAxis::XY, doc.shape(), doc.voxelSize()};
@@ -143,9 +107,9 @@ TEST_CASE("jobs of every kind survive painting, random cancels and a second job 
                 QCoreApplication::processEvents();
             }
             doc.undoHistory()->push(stroke.finish("paint").release());
-            processEventsFor(std::uniform_int_distribution<int>(0, 150)(random));
+            test::processEventsFor(std::uniform_int_distribution<int>(0, 150)(random));
             job->cancel();
-            const Job::State state = waitForEnd(job);
+            const Job::State state = test::waitForEnd(job);
             INFO("kind " << int(kind) << " round " << round << ": " << job->error().toStdString());
             REQUIRE((state == Job::State::Cancelled || state == Job::State::Succeeded));
             if (state == Job::State::Cancelled) {
@@ -175,28 +139,19 @@ TEST_CASE("the app model closes while a job runs without waiting for it to finis
     QElapsedTimer clock;
     {
         AppModel app(QString::fromStdString(dir.file("autosave")));
-        QSignalSpy loaded(&app, &AppModel::loadFinished);
-        app.openDemo(32, 5);
-        clock.start();
-        while (loaded.isEmpty() && clock.elapsed() < 60000)
-            QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
-        REQUIRE(loaded.count() == 1);
-        DocumentModel& doc = app.document();
-        doc.undoHistory()->push(new ReplaceLayerCommand(&doc, doc.organelle(0).uid, Layer::Strokes,
-                                                        strokesFromReference(doc.referenceLabels()),
-                                                        "strokes"));
+        REQUIRE(test::openStrokedDemo(app, 32, 5));
         // A long training where the engine has one (minutes), else a graph cut.
         const TrainSettings train = tinyTraining(100000);
         Job* job = nullptr;
         if (learningAvailable()) {
-            REQUIRE(waitForEnd(app.startGraphCut(0)) == Job::State::Succeeded);
+            REQUIRE(test::waitForEnd(app.startGraphCut(0)) == Job::State::Succeeded);
             job = app.startTraining(train, 0);
         } else {
             job = app.startGraphCut(0);
         }
-        processEventsFor(200);
+        test::processEventsFor(200);
         REQUIRE(job->isRunning());
-        clock.restart();
+        clock.start();
         app.shutdown(); // as the window's close: running jobs are dropped
     }
     CHECK(clock.elapsed() < 5000); // cancelled, not waited for to the end

@@ -2,6 +2,8 @@
 // dropped with a note, and layers that are copy-on-write so that a handle a job took
 // is a snapshot the brush never changes (the rule of JobManager.h). Document models
 // only, no window.
+#include "ModelTestSupport.h"
+
 #include "ui/model/BrushStroke.h"
 #include "ui/model/DocumentModel.h"
 #include "ui/model/JobManager.h"
@@ -9,7 +11,6 @@
 #include "ui/model/UndoHistory.h"
 
 #include <QCoreApplication>
-#include <QElapsedTimer>
 #include <QSignalSpy>
 #include <catch2/catch.hpp>
 
@@ -194,11 +195,7 @@ TEST_CASE("a job reads the layers as they were when it started while the brush p
     });
     f.paint(40); // while the job runs
     go = true;
-    QElapsedTimer clock;
-    clock.start();
-    while (job->isRunning() && clock.elapsed() < 20000)
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
-    REQUIRE(job->state() == Job::State::Succeeded);
+    REQUIRE(test::waitForEnd(job, 20000) == Job::State::Succeeded);
     CHECK(seen == before);
     CHECK(painted(f.doc.layer(f.index, Layer::Strokes)) > before);
 }
