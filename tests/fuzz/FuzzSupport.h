@@ -1,0 +1,57 @@
+#pragma once
+// Shared by the libFuzzer harnesses of tests/fuzz (see README). Each harness file
+// defines the two functions at the bottom; FuzzSupport.cpp owns libFuzzer's entry
+// points and the rules every reader is held to:
+//   - a reader answers with a cisterna::Error (or a subclass) or with a valid volume;
+//   - any other exception aborts (a finding), as do crashes and sanitizer reports;
+//   - memory is budgeted at 256 MiB, so a lying header must be refused, not allocated.
+#include "core/io/VolumeFormat.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace cisterna::fuzz {
+
+// Parts of one input for harnesses that build a directory (Zarr, N5, slice folders):
+// metadata and chunks are joined with this separator.
+extern const std::string kPartSeparator;
+std::vector<std::string> splitParts(const std::string& input, std::size_t maxParts);
+std::string joinParts(const std::vector<std::string>& parts);
+
+// Folder formats: part i of the input becomes file names[i] under `root` (empty parts
+// are left out, so the fuzzer can drop a chunk). A name "a|b" writes the part to both
+// a and b (Zarr's two chunk-key separators); gatherParts reads the first that exists.
+void writeParts(const std::filesystem::path& root, const std::vector<std::string>& names,
+                const std::string& input);
+std::string gatherParts(const std::filesystem::path& root, const std::vector<std::string>& names);
+// "0.0.0|0/0/0" ... for a grid of 2 x 2 x 2 chunks, prefixed with `folder`.
+std::vector<std::string> chunkNames(const std::string& folder, bool slashOnly);
+
+// This process's scratch folder (removed at exit); caseDir() lies inside it.
+const std::filesystem::path& scratchRoot();
+// A fresh, empty folder for the current input (the same path every time, emptied).
+const std::filesystem::path& caseDir();
+void writeFile(const std::filesystem::path& file, const std::string& bytes);
+std::string readFile(const std::filesystem::path& file);
+
+// readVolumeInfo, readVolume and a small region read, checking that what comes back
+// agrees with the header. cisterna::Error passes through; disagreement aborts.
+void readVolumeChecked(const std::string& path);
+
+// Seeds: one file per name in `dir`.
+void writeSeed(const std::filesystem::path& dir, const std::string& name, const std::string& bytes);
+// A small volume with a recognisable pattern and a voxel size, for the writers.
+Volume sampleVolume(DataType type, const Shape3& shape = {3, 5, 7});
+
+[[noreturn]] void finding(const std::string& message);
+
+// ---- defined by each harness ----------------------------------------------------
+// Writes the harness's seed inputs into `dir`, using the project's own writers.
+void writeSeeds(const std::filesystem::path& dir);
+// Runs one input. May throw cisterna::Error.
+void fuzzOne(const std::string& input);
+
+} // namespace cisterna::fuzz

@@ -1,0 +1,33 @@
+// MetaImage through ITK (core/io/itk): one .mha file (header and data together).
+#include "FuzzSupport.h"
+
+#include "core/io/VolumeIO.h"
+
+namespace fs = std::filesystem;
+
+namespace cisterna::fuzz {
+
+void writeSeeds(const fs::path& dir) {
+    struct Seed {
+        const char* name;
+        DataType type;
+        const char* compression;
+    };
+    for (const Seed& s :
+         {Seed{"uint8-raw", DataType::UInt8, "raw"}, Seed{"uint16-zlib", DataType::UInt16, "zlib"},
+          Seed{"float32-raw", DataType::Float32, "raw"}}) {
+        const fs::path file = caseDir() / "seed.mha";
+        WriteOptions options;
+        options.compression = s.compression;
+        writeVolume(file.string(), sampleVolume(s.type), options);
+        writeSeed(dir, s.name, readFile(file));
+    }
+}
+
+void fuzzOne(const std::string& input) {
+    const fs::path file = caseDir() / "input.mha";
+    writeFile(file, input);
+    readVolumeChecked(file.string());
+}
+
+} // namespace cisterna::fuzz
