@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
 #include <zlib.h>
 
@@ -14,6 +15,7 @@ namespace cisterna::itkio {
 namespace {
 
 constexpr int kNifti1HeaderBytes = 348;
+constexpr int kNifti2HeaderBytes = 540;
 // Far beyond any real extent in millimetres (1000 km) and far below where float
 // arithmetic in the SVD overflows.
 constexpr double kLargestSpatialValue = 1e9;
@@ -46,6 +48,35 @@ private:
     bool swap_;
 };
 
+// The byte order as the NIfTI library decides it (need_nhdr_swap in nifti1_io.c):
+// by dim[0] (1 to 7) when it is set, by sizeof_hdr only when dim[0] is 0. Deciding by
+// sizeof_hdr alone, as this file once did, let a header with a damaged sizeof_hdr but
+// a valid dim[0] past these checks while the library went on to read it. Returns
+// nothing for what the library would not read as NIfTI-1 (NIfTI-2, garbage).
+std::optional<bool> nifti1Swap(const unsigned char* bytes) {
+    const Nifti1Header plain(bytes, false), swapped(bytes, true);
+    const std::int16_t dim0 = plain.at<std::int16_t>(kDim);
+    if (dim0 != 0) {
+        if (dim0 > 0 && dim0 <= 7)
+            return false;
+        const std::int16_t other = swapped.at<std::int16_t>(kDim);
+        if (other > 0 && other <= 7)
+            return true;
+        return std::nullopt;
+    }
+    if (plain.at<std::int32_t>(0) == kNifti1HeaderBytes)
+        return false;
+    if (swapped.at<std::int32_t>(0) == kNifti1HeaderBytes)
+        return true;
+    return std::nullopt;
+}
+
+bool isNifti2(const unsigned char* bytes) {
+    const Nifti1Header plain(bytes, false), swapped(bytes, true);
+    return plain.at<std::int32_t>(0) == kNifti2HeaderBytes ||
+           swapped.at<std::int32_t>(0) == kNifti2HeaderBytes;
+}
+
 bool saneFloats(const Nifti1Header& header, std::size_t offset, int count) {
     for (int i = 0; i < count; ++i) {
         const float v = header.at<float>(offset + 4 * static_cast<std::size_t>(i));
@@ -66,12 +97,10 @@ void rejectHostileNiftiTransform(const VolumePath& path) {
     }
     if (got != kNifti1HeaderBytes)
         return; // too short for NIfTI-1: ITK says what it is
-    std::int32_t sizeofHeader = 0;
-    std::memcpy(&sizeofHeader, bytes, 4);
-    const bool swap = sizeofHeader != kNifti1HeaderBytes;
-    const Nifti1Header header(bytes, swap);
-    if (header.at<std::int32_t>(0) != kNifti1HeaderBytes)
+    const auto swap = nifti1Swap(bytes);
+    if (!swap || isNifti2(bytes))
         return; // NIfTI-2 or not NIfTI: not ours to judge
+    const Nifti1Header header(bytes, *swap);
     bool sane = saneFloats(header, kPixdim + 4, 3);
     if (header.at<std::int16_t>(kQformCode) != 0)
         sane = sane && saneFloats(header, kQuatern, 6);
@@ -94,13 +123,12 @@ void rejectShortNiftiData(const VolumePath& path) {
         ::gzclose(file);
         return;
     }
-    std::int32_t sizeofHeader = 0;
-    std::memcpy(&sizeofHeader, bytes, 4);
-    const Nifti1Header header(bytes, sizeofHeader != kNifti1HeaderBytes);
-    if (header.at<std::int32_t>(0) != kNifti1HeaderBytes) {
+    const auto swap = nifti1Swap(bytes);
+    if (!swap || isNifti2(bytes)) {
         ::gzclose(file);
         return; // NIfTI-2 or not NIfTI: ITK's checks
     }
+    const Nifti1Header header(bytes, *swap);
     const int dims = header.at<std::int16_t>(kDim);
     const int bitpix = header.at<std::int16_t>(kBitpix);
     const float voxOffset = header.at<float>(kVoxOffset);
