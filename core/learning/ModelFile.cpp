@@ -133,8 +133,14 @@ std::shared_ptr<ModelState> readModelFile(const std::string& path) {
             p.value().copy_(stored);
         }
         return state;
+    } catch (const Error&) {
+        throw;
     } catch (const c10::Error& e) {
         throw FormatError(path, "damaged model file: " + describeTorchError(e));
+    } catch (const std::exception& e) {
+        // LibTorch's unpickler reads a damaged archive with std::vector::at and the
+        // like, so std::out_of_range and friends come out of it as well as c10::Error.
+        throw FormatError(path, std::string("damaged model file: ") + e.what());
     }
 }
 
@@ -152,6 +158,10 @@ bool readOptimizerState(const std::string& path, torch::optim::Optimizer& optimi
     } catch (const c10::Error& e) {
         throw FormatError(path, "could not restore the optimizer from the checkpoint: " +
                                     describeTorchError(e));
+    } catch (const std::exception& e) { // see readModelFile
+        throw FormatError(path, std::string("could not restore the optimizer from the "
+                                            "checkpoint: ") +
+                                    e.what());
     }
 }
 

@@ -144,6 +144,24 @@ TEST_CASE("damaged and foreign model files are refused with a clear message",
     CHECK(contains(errorOf(dir.file("norm.cmodel")), "normalisation"));
 }
 
+// Inputs that made the fuzz_model harness (tests/fuzz) fail, kept after the fix: each
+// must be refused with a FormatError naming the file. Inputs of the harness's
+// metadata mode (starting with 'K') are committed as the archive the harness built.
+TEST_CASE("model files the fuzzer found are refused cleanly", "[learning][model][fuzz]") {
+    namespace fs = std::filesystem;
+    const fs::path regressions = fs::path(CISTERNA_FUZZ_REGRESSIONS) / "model";
+    test::Scratch dir("model-fuzz-regressions");
+    int replayed = 0;
+    for (const auto& entry : fs::directory_iterator(regressions)) {
+        INFO("fuzz regression " << entry.path().string());
+        const std::string path = dir.file("input.cmodel");
+        fs::copy_file(entry.path(), path, fs::copy_options::overwrite_existing);
+        CHECK(!errorOf(path).empty());
+        ++replayed;
+    }
+    CHECK(replayed > 0);
+}
+
 TEST_CASE("saving over an existing model is atomic", "[learning][model]") {
     test::Scratch dir("model-atomic");
     const Model model = Model::create(test::tinyMetadata(test::tinyNetwork(), {36, 36, 36}), 1);
