@@ -2,8 +2,10 @@
 // short and overwritten with garbage in many places, and every reader must answer
 // with a cisterna::Error (naming the file) or with a volume of the declared shape:
 // never a crash, a foreign exception or a giant allocation. Run under ASan/UBSan by CI.
+#include "FuzzInputs.h"
 #include "TestPaths.h"
 
+#include "core/graphcut/Strokes.h"
 #include "core/io/VolumeIO.h"
 #include "core/plugin/PluginRegistry.h"
 #include "core/util/AtomicWrite.h"
@@ -12,6 +14,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -150,4 +153,51 @@ TEST_CASE("damaged files of every format are rejected cleanly", "[malformed][io]
         damageAndRead(c.path, c.path);
     }
     setMemoryLimitOverride(std::nullopt);
+}
+
+// Inputs that made a fuzz harness (tests/fuzz) fail, kept after the fix in
+// tests/fuzz/regressions/<harness>/: each is laid out on disk exactly as its harness
+// does (FuzzInputs.h) and read through the same reader, which must answer with a
+// cisterna::Error, under the same 256 MiB budget. Model and project files are
+// replayed by the learning and ui tests, which have those readers.
+TEST_CASE("inputs the fuzzers found are rejected cleanly", "[malformed][io][fuzz]") {
+    PluginRegistry::instance().loadPlugins({CISTERNA_PLUGIN_BUILD_DIR});
+    setMemoryLimitOverride(std::uint64_t(256) << 20);
+    const fs::path regressions = test::sourceDir() / "tests" / "fuzz" / "regressions";
+    const auto inputsOf = [&](const std::string& harness) {
+        std::vector<fs::path> files;
+        if (fs::is_directory(regressions / harness))
+            for (const auto& e : fs::directory_iterator(regressions / harness))
+                if (e.is_regular_file())
+                    files.push_back(e.path());
+        std::sort(files.begin(), files.end());
+        return files;
+    };
+    int replayed = 0;
+    for (const std::string& harness : fuzz::volumeHarnesses())
+        for (const fs::path& input : inputsOf(harness)) {
+            INFO("fuzz regression " << input.string());
+            test::ScratchDir dir("fuzz-regression");
+            const std::string path =
+                fuzz::materializeVolumeInput(harness, readWholeFile(input), dir.path());
+            CHECK(tryRead(path, {}) == "error");
+            ++replayed;
+        }
+    for (const fs::path& input : inputsOf("strokes")) {
+        INFO("fuzz regression " << input.string());
+        test::ScratchDir dir("fuzz-regression");
+        const std::string path = dir.file("input.json");
+        fuzz::writeFile(path, readWholeFile(input));
+        try {
+            rasterizeStrokes(readStrokes(path));
+            FAIL("the stroke list was read");
+        } catch (const Error& e) {
+            CHECK(std::string(e.what()).size() > 0);
+        } catch (const std::exception& e) {
+            FAIL("foreign exception: " << e.what());
+        }
+        ++replayed;
+    }
+    setMemoryLimitOverride(std::nullopt);
+    CHECK(replayed > 0);
 }

@@ -18,8 +18,6 @@ namespace fs = std::filesystem;
 
 namespace cisterna::fuzz {
 
-const std::string kPartSeparator = "\n--cisterna-part--\n";
-
 namespace {
 
 fs::path& rootDir() {
@@ -41,76 +39,6 @@ void removeRoot() {
     std::abort();
 }
 
-std::vector<std::string> splitParts(const std::string& input, std::size_t maxParts) {
-    std::vector<std::string> parts;
-    std::size_t from = 0;
-    while (parts.size() + 1 < maxParts) {
-        const std::size_t at = input.find(kPartSeparator, from);
-        if (at == std::string::npos)
-            break;
-        parts.push_back(input.substr(from, at - from));
-        from = at + kPartSeparator.size();
-    }
-    parts.push_back(input.substr(from));
-    return parts;
-}
-
-std::string joinParts(const std::vector<std::string>& parts) {
-    std::string joined;
-    for (std::size_t i = 0; i < parts.size(); ++i)
-        joined += (i ? kPartSeparator : std::string()) + parts[i];
-    return joined;
-}
-
-namespace {
-std::vector<std::string> alternatives(const std::string& name) {
-    std::vector<std::string> names;
-    std::size_t from = 0;
-    for (std::size_t bar; (bar = name.find('|', from)) != std::string::npos; from = bar + 1)
-        names.push_back(name.substr(from, bar - from));
-    names.push_back(name.substr(from));
-    return names;
-}
-} // namespace
-
-void writeParts(const fs::path& root, const std::vector<std::string>& names,
-                const std::string& input) {
-    const auto parts = splitParts(input, names.size());
-    for (std::size_t i = 0; i < parts.size(); ++i)
-        if (!parts[i].empty())
-            for (const auto& name : alternatives(names[i]))
-                writeFile(root / name, parts[i]);
-}
-
-std::string gatherParts(const fs::path& root, const std::vector<std::string>& names) {
-    std::vector<std::string> parts;
-    for (const auto& name : names) {
-        parts.emplace_back();
-        for (const auto& alternative : alternatives(name))
-            if (fs::is_regular_file(root / alternative)) {
-                parts.back() = readFile(root / alternative);
-                break;
-            }
-    }
-    while (!parts.empty() && parts.back().empty())
-        parts.pop_back();
-    return joinParts(parts);
-}
-
-std::vector<std::string> chunkNames(const std::string& folder, bool slashOnly) {
-    std::vector<std::string> names;
-    for (int z = 0; z < 2; ++z)
-        for (int y = 0; y < 2; ++y)
-            for (int x = 0; x < 2; ++x) {
-                const std::string key =
-                    std::to_string(z) + "/" + std::to_string(y) + "/" + std::to_string(x);
-                std::string dotted = key;
-                std::replace(dotted.begin(), dotted.end(), '/', '.');
-                names.push_back(slashOnly ? folder + key : folder + dotted + "|" + folder + key);
-            }
-    return names;
-}
-
 const fs::path& scratchRoot() {
     return rootDir();
 }
@@ -121,19 +49,6 @@ const fs::path& caseDir() {
     fs::remove_all(dir, ec);
     fs::create_directories(dir);
     return dir;
-}
-
-void writeFile(const fs::path& file, const std::string& bytes) {
-    fs::create_directories(file.parent_path());
-    std::ofstream out(file, std::ios::binary | std::ios::trunc);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    if (!out)
-        finding("could not write the scratch file " + file.string());
-}
-
-std::string readFile(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 void writeSeed(const fs::path& dir, const std::string& name, const std::string& bytes) {

@@ -5,6 +5,8 @@
 //   - a reader answers with a cisterna::Error (or a subclass) or with a valid volume;
 //   - any other exception aborts (a finding), as do crashes and sanitizer reports;
 //   - memory is budgeted at 256 MiB, so a lying header must be refused, not allocated.
+#include "FuzzInputs.h"
+
 #include "core/io/VolumeFormat.h"
 
 #include <cstddef>
@@ -15,27 +17,10 @@
 
 namespace cisterna::fuzz {
 
-// Parts of one input for harnesses that build a directory (Zarr, N5, slice folders):
-// metadata and chunks are joined with this separator.
-extern const std::string kPartSeparator;
-std::vector<std::string> splitParts(const std::string& input, std::size_t maxParts);
-std::string joinParts(const std::vector<std::string>& parts);
-
-// Folder formats: part i of the input becomes file names[i] under `root` (empty parts
-// are left out, so the fuzzer can drop a chunk). A name "a|b" writes the part to both
-// a and b (Zarr's two chunk-key separators); gatherParts reads the first that exists.
-void writeParts(const std::filesystem::path& root, const std::vector<std::string>& names,
-                const std::string& input);
-std::string gatherParts(const std::filesystem::path& root, const std::vector<std::string>& names);
-// "0.0.0|0/0/0" ... for a grid of 2 x 2 x 2 chunks, prefixed with `folder`.
-std::vector<std::string> chunkNames(const std::string& folder, bool slashOnly);
-
 // This process's scratch folder (removed at exit); caseDir() lies inside it.
 const std::filesystem::path& scratchRoot();
 // A fresh, empty folder for the current input (the same path every time, emptied).
 const std::filesystem::path& caseDir();
-void writeFile(const std::filesystem::path& file, const std::string& bytes);
-std::string readFile(const std::filesystem::path& file);
 
 // readVolumeInfo, readVolume and a small region read, checking that what comes back
 // agrees with the header. cisterna::Error passes through; disagreement aborts.

@@ -25,9 +25,7 @@ void writeSeeds(const fs::path& dir) {
 }
 
 void fuzzOne(const std::string& input) {
-    const fs::path file = caseDir() / "input.h5";
-    writeFile(file, input);
-    readVolumeChecked(file.string());
+    readVolumeChecked(materializeVolumeInput("hdf5", input, caseDir()));
 }
 
 } // namespace cisterna::fuzz

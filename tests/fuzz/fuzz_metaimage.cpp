@@ -25,9 +25,7 @@ void writeSeeds(const fs::path& dir) {
 }
 
 void fuzzOne(const std::string& input) {
-    const fs::path file = caseDir() / "input.mha";
-    writeFile(file, input);
-    readVolumeChecked(file.string());
+    readVolumeChecked(materializeVolumeInput("metaimage", input, caseDir()));
 }
 
 } // namespace cisterna::fuzz

@@ -8,16 +8,6 @@
 namespace fs = std::filesystem;
 
 namespace cisterna::fuzz {
-namespace {
-
-std::vector<std::string> layout() {
-    std::vector<std::string> names{"attributes.json", "raw/attributes.json"};
-    for (const auto& chunk : chunkNames("raw/", true))
-        names.push_back(chunk);
-    return names;
-}
-
-} // namespace
 
 void writeSeeds(const fs::path& dir) {
     struct Seed {
@@ -33,15 +23,12 @@ void writeSeeds(const fs::path& dir) {
         options.compression = s.compression;
         options.chunkShape = Shape3{2, 3, 4};
         writeVolume((root / "raw").string(), sampleVolume(s.type), options);
-        writeSeed(dir, s.name, gatherParts(root, layout()));
+        writeSeed(dir, s.name, gatherParts(root, n5Layout()));
     }
 }
 
 void fuzzOne(const std::string& input) {
-    const fs::path root = caseDir() / "input.n5";
-    fs::create_directories(root);
-    writeParts(root, layout(), input);
-    readVolumeChecked((root / "raw").string());
+    readVolumeChecked(materializeVolumeInput("n5", input, caseDir()));
 }
 
 } // namespace cisterna::fuzz

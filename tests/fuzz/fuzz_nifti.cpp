@@ -25,9 +25,7 @@ void writeSeeds(const fs::path& dir) {
 }
 
 void fuzzOne(const std::string& input) {
-    const fs::path file = caseDir() / "input.nii";
-    writeFile(file, input);
-    readVolumeChecked(file.string());
+    readVolumeChecked(materializeVolumeInput("nifti", input, caseDir()));
 }
 
 } // namespace cisterna::fuzz

@@ -9,18 +9,6 @@
 namespace fs = std::filesystem;
 
 namespace cisterna::fuzz {
-namespace {
-
-std::vector<std::string> layout() {
-    std::vector<std::string> names{".zgroup", ".zattrs", "0/.zarray", "0/.zattrs"};
-    for (const auto& chunk : chunkNames("0/", false))
-        names.push_back(chunk);
-    names.push_back("1/.zarray");
-    names.push_back("1/0.0.0|1/0/0/0");
-    return names;
-}
-
-} // namespace
 
 void writeSeeds(const fs::path& dir) {
     struct Seed {
@@ -37,15 +25,12 @@ void writeSeeds(const fs::path& dir) {
         options.compression = s.compression;
         options.chunkShape = Shape3{2, 3, 4};
         writeVolume(root.string(), sampleVolume(s.type, s.shape), options);
-        writeSeed(dir, s.name, gatherParts(root, layout()));
+        writeSeed(dir, s.name, gatherParts(root, omeZarrLayout()));
     }
 }
 
 void fuzzOne(const std::string& input) {
-    const fs::path root = caseDir() / "input.ome.zarr";
-    fs::create_directories(root);
-    writeParts(root, layout(), input);
-    readVolumeChecked(root.string());
+    readVolumeChecked(materializeVolumeInput("ome_zarr", input, caseDir()));
 }
 
 } // namespace cisterna::fuzz

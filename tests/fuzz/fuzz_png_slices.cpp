@@ -10,11 +10,6 @@
 namespace fs = std::filesystem;
 
 namespace cisterna::fuzz {
-namespace {
-
-const std::vector<std::string> kNames{"z000.png", "z001.png", "z002.png"};
-
-} // namespace
 
 void writeSeeds(const fs::path& dir) {
     for (DataType type : {DataType::UInt8, DataType::UInt16}) {
@@ -29,17 +24,14 @@ void writeSeeds(const fs::path& dir) {
         std::sort(files.begin(), files.end());
         std::vector<std::string> parts;
         for (const auto& file : files)
-            if (parts.size() < kNames.size())
+            if (parts.size() < pngSlicesLayout().size())
                 parts.push_back(readFile(file));
         writeSeed(dir, toString(type), joinParts(parts));
     }
 }
 
 void fuzzOne(const std::string& input) {
-    const fs::path folder = caseDir() / "slices";
-    fs::create_directories(folder);
-    writeParts(folder, kNames, input);
-    readVolumeChecked(folder.string() + "/");
+    readVolumeChecked(materializeVolumeInput("png_slices", input, caseDir()));
 }
 
 } // namespace cisterna::fuzz

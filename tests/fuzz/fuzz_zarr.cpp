@@ -8,16 +8,6 @@
 namespace fs = std::filesystem;
 
 namespace cisterna::fuzz {
-namespace {
-
-std::vector<std::string> layout() {
-    std::vector<std::string> names{".zarray", ".zattrs"};
-    for (const auto& chunk : chunkNames("", false))
-        names.push_back(chunk);
-    return names;
-}
-
-} // namespace
 
 void writeSeeds(const fs::path& dir) {
     struct Seed {
@@ -34,15 +24,12 @@ void writeSeeds(const fs::path& dir) {
         options.compression = s.compression;
         options.chunkShape = Shape3{2, 3, 4};
         writeVolume(root.string(), sampleVolume(s.type), options);
-        writeSeed(dir, s.name, gatherParts(root, layout()));
+        writeSeed(dir, s.name, gatherParts(root, zarrLayout()));
     }
 }
 
 void fuzzOne(const std::string& input) {
-    const fs::path root = caseDir() / "input.zarr";
-    fs::create_directories(root);
-    writeParts(root, layout(), input);
-    readVolumeChecked(root.string());
+    readVolumeChecked(materializeVolumeInput("zarr", input, caseDir()));
 }
 
 } // namespace cisterna::fuzz
