@@ -342,6 +342,13 @@ ProjectData readProject(const QString& path, bool metadataOnly, const Progress& 
     {
         Handle set = checked(H5Dopen2(file.get(), "metadata", H5P_DEFAULT), H5Dclose, where,
                              "could not open the project record");
+        // The record is stored as bytes (uint8). Any other stored type would make HDF5
+        // convert it through a buffer sized by that type, which a damaged file sets
+        // to gigabytes.
+        Handle type = checked(H5Dget_type(set.get()), H5Tclose, where,
+                              "could not read the project record's type");
+        if (H5Tget_class(type.get()) != H5T_INTEGER || H5Tget_size(type.get()) != 1)
+            throw FormatError(where, "the project record is not stored as bytes");
         Handle space = checked(H5Dget_space(set.get()), H5Sclose, where,
                                "could not read the project record's size");
         hsize_t n = 0;
