@@ -1,11 +1,14 @@
 #include "core/io/itk/ItkDataLayout.h"
 
+#include "core/util/Error.h"
 #include "core/util/Text.h"
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <map>
 #include <memory>
+#include <vector>
 #include <zlib.h>
 
 namespace fs = std::filesystem;
@@ -117,6 +120,32 @@ DataLayout nrrdLayout(const VolumePath& path) {
     return layout;
 }
 
+// MetaImage's numbered slice files, "ElementDataFile = slice%03d.raw MIN MAX STEP":
+// MetaIO reads the numbers with atof, converts them to int and divides by STEP, so a
+// STEP of 0 kills the program (SIGFPE) and a negative one or numbers beyond int are
+// undefined behaviour inside ITK. Only whole numbers of a sane size, STEP >= 1, pass.
+void checkMetaImagePattern(const VolumePath& path, const std::string& dataFile) {
+    std::vector<std::string> words;
+    std::size_t pos = 0;
+    while (pos < dataFile.size()) {
+        const auto begin = dataFile.find_first_not_of(" \t", pos);
+        if (begin == std::string::npos)
+            break;
+        const auto end = std::min(dataFile.find_first_of(" \t", begin), dataFile.size());
+        words.push_back(dataFile.substr(begin, end - begin));
+        pos = end;
+    }
+    constexpr std::int64_t kLargestSliceNumber = 1000000;
+    for (std::size_t i = 1; i < words.size() && i < 4; ++i) {
+        const auto number = parseInteger(words[i]);
+        if (!number || *number < -kLargestSliceNumber || *number > kLargestSliceNumber ||
+            (i == 3 && *number < 1))
+            throw FormatError(path.display(),
+                              "the ElementDataFile pattern '" + dataFile +
+                                  "' needs whole slice numbers MIN MAX STEP with STEP >= 1");
+    }
+}
+
 // MetaImage: "Key = Value" lines; ElementDataFile comes last, and LOCAL means the
 // data starts right after that line.
 DataLayout metaImageLayout(const VolumePath& path) {
@@ -154,6 +183,8 @@ DataLayout metaImageLayout(const VolumePath& path) {
         layout.offset = afterDataFileLine;
     } else if (dataFile.empty() || dataFile.rfind("LIST", 0) == 0 ||
                dataFile.find('%') != std::string::npos) {
+        if (dataFile.rfind("LIST", 0) != 0 && dataFile.find('%') != std::string::npos)
+            checkMetaImagePattern(path, dataFile);
         layout.dataFile = path.file;
         layout.encoding = DataEncoding::Unknown;
     } else {
