@@ -30,7 +30,7 @@ out="$build/fuzz-out"
 mkdir -p "$out"
 status=0
 total_start=$SECONDS
-printf '%-12s %10s %8s  %s\n' harness executions findings log
+printf '%-12s %10s %8s %11s  %s\n' harness executions findings third-party log
 for h in "${harnesses[@]}"; do
   bin="$build/bin/fuzz_$h"
   if [ ! -x "$bin" ]; then
@@ -41,7 +41,7 @@ for h in "${harnesses[@]}"; do
   corpus="$build/corpus/$h"   # grows from run to run
   seeds="$build/seeds/$h"     # written afresh by the project's own writers
   artifacts="$out/$h"
-  rm -rf "$seeds"
+  rm -rf "$seeds" "$out/$h.summary"
   supp="$out/$h.lsan.supp"
   cat tests/support/lsan.supp > "$supp"
   [ -f "tests/fuzz/lsan/$h.supp" ] && cat "tests/fuzz/lsan/$h.supp" >> "$supp"
@@ -54,23 +54,48 @@ for h in "${harnesses[@]}"; do
   fi
   dirs=("$corpus" "$seeds")
   [ -d "tests/fuzz/regressions/$h" ] && dirs+=("tests/fuzz/regressions/$h")
-  before=$(find "$artifacts" -type f | wc -l)
   # -malloc_limit_mb: one allocation above 512 MiB is a finding (the harnesses budget
   # 256 MiB, so a lying header must be refused before it allocates).
-  "$bin" -max_total_time="$secs" -rss_limit_mb="$rss" -malloc_limit_mb=512 -timeout=30 \
-    -print_final_stats=1 -close_fd_mask=1 -artifact_prefix="$artifacts/" "${dirs[@]}" \
-    >"$out/$h.log" 2>&1
-  rc=$?
-  after=$(find "$artifacts" -type f | wc -l)
-  execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/$h.log" | tail -1)
-  findings=$((after - before))
-  if [ $rc -ne 0 ] && [ $findings -eq 0 ]; then findings=1; fi
-  printf '%-12s %10s %8s  %s\n' "$h" "${execs:-?}" "$findings" "$out/$h.log"
-  if [ $rc -ne 0 ] || [ $findings -ne 0 ]; then
-    status=1
-    grep -m3 -E 'ERROR: |FINDING|runtime error|SUMMARY' "$out/$h.log" | sed 's/^/    /'
-    find "$artifacts" -type f -newer "$out/$h.seeds.log" | sed 's/^/    input kept: /'
-  fi
+  execs=0 findings=0 thirdparty=0 start=$SECONDS run=0
+  : >"$out/$h.log"
+  while :; do
+    left=$((secs - (SECONDS - start)))
+    [ $run -gt 0 ] && [ $left -lt 3 ] && break
+    run=$((run + 1))
+    touch "$out/$h.mark"
+    "$bin" -max_total_time="$left" -rss_limit_mb="$rss" -malloc_limit_mb=512 -timeout=30 \
+      -print_final_stats=1 -close_fd_mask=1 -artifact_prefix="$artifacts/" "${dirs[@]}" \
+      >"$out/$h.run.log" 2>&1
+    rc=$?
+    cat "$out/$h.run.log" >>"$out/$h.log"
+    n=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/$h.run.log" | tail -1)
+    execs=$((execs + ${n:-0}))
+    [ $rc -eq 0 ] && break
+    kept=$(find "$artifacts" -type f -newer "$out/$h.mark" ! -name '*.third-party' | head -1)
+    # The innermost frame outside the harness binary (the sanitizer's interceptors and
+    # libFuzzer) and outside libc (memcpy and friends) decides whether the crash is a
+    # library's.
+    frame=$(grep -E '^ +#[0-9]+ 0x' "$out/$h.run.log" | grep -v "/bin/fuzz_$h+" |
+      grep -vE 'libc\.so|string/\.\./sysdeps|/sysdeps/' | head -1)
+    if [ -z "${CISTERNA_FUZZ_STRICT:-}" ] && ! grep -q 'LeakSanitizer\|FINDING' "$out/$h.run.log" &&
+       [ -n "$frame" ] && echo "$frame" | grep -qE -f <(grep -v '^#' tests/fuzz/third-party.txt); then
+      thirdparty=$((thirdparty + 1))
+      echo "    third-party crash, input kept: ${kept:-?}" >>"$out/$h.summary"
+      echo "      $(grep -m1 -E 'ERROR: ' "$out/$h.run.log")" >>"$out/$h.summary"
+      echo "      at $frame" >>"$out/$h.summary"
+      [ -n "$kept" ] && mv "$kept" "$kept.third-party"
+      continue
+    fi
+    findings=$((findings + 1))
+    {
+      grep -m3 -E 'ERROR: |FINDING|runtime error|SUMMARY' "$out/$h.run.log" | sed 's/^/    /'
+      echo "    input kept: ${kept:-?}"
+    } >>"$out/$h.summary"
+    break
+  done
+  printf '%-12s %10s %8s %11s  %s\n' "$h" "$execs" "$findings" "$thirdparty" "$out/$h.log"
+  [ -f "$out/$h.summary" ] && cat "$out/$h.summary" && rm -f "$out/$h.summary"
+  [ $findings -ne 0 ] && status=1
 done
 echo "total: $((SECONDS - total_start)) s"
 exit $status
