@@ -120,6 +120,12 @@ DataLayout nrrdLayout(const VolumePath& path) {
     return layout;
 }
 
+// MetaIO reads NDims with atof and an int cast, then loops over that many values for
+// every per-axis field: 3111...1 dimensions hang it (and wrap to anything). Its own
+// limit is 10 axes.
+constexpr std::int64_t kMaxMetaImageDims = 10;
+constexpr std::int64_t kMaxMetaImageChannels = 4096;
+
 // MetaImage's numbered slice files, "ElementDataFile = slice%03d.raw MIN MAX STEP":
 // MetaIO reads the numbers with atof, converts them to int and divides by STEP, so a
 // STEP of 0 kills the program (SIGFPE) and a negative one or numbers beyond int are
@@ -245,6 +251,35 @@ std::string bytesText(std::uint64_t bytes) {
 }
 
 } // namespace
+
+void rejectHostileMetaImageHeader(const VolumePath& path) {
+    const std::string text = readPrefix(path.file, kMaxHeaderBytes);
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        const auto newline = text.find('\n', pos);
+        const bool lastLine = newline == std::string::npos;
+        const std::string line =
+            trim(text.substr(pos, lastLine ? std::string::npos : newline - pos));
+        pos = lastLine ? text.size() : newline + 1;
+        const auto equals = line.find('=');
+        if (equals == std::string::npos)
+            continue;
+        const std::string key = trim(line.substr(0, equals));
+        if (key == "ElementDataFile")
+            break;
+        const std::string value = trim(line.substr(equals + 1));
+        const auto number = parseInteger(value);
+        if ((key == "NDims" || key == "NDim") &&
+            !(number && *number >= 1 && *number <= kMaxMetaImageDims))
+            throw FormatError(path.display(), "the MetaImage header's NDims '" + value +
+                                                  "' is not a number of dimensions from 1 to " +
+                                                  std::to_string(kMaxMetaImageDims));
+        if (key == "ElementNumberOfChannels" &&
+            !(number && *number >= 1 && *number <= kMaxMetaImageChannels))
+            throw FormatError(path.display(), "the MetaImage header's ElementNumberOfChannels '" +
+                                                  value + "' is not a channel count");
+    }
+}
 
 DataLayout findDataLayout(const VolumePath& path, const ItkFileKind& kind) {
     switch (kind.flavor) {

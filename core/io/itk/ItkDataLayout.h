@@ -31,6 +31,11 @@ struct DataLayout {
 
 DataLayout findDataLayout(const VolumePath& path, const ItkFileKind& kind);
 
+// Before ITK's MetaIO reads a MetaImage header: throws FormatError when NDims or
+// ElementNumberOfChannels is not a small whole number (MetaIO casts atof to int and
+// loops over it, so a long run of digits hangs it).
+void rejectHostileMetaImageHeader(const VolumePath& path);
+
 // Throws FormatError when the data file cannot hold `dataBytes` bytes of voxels
 // (`voxelCount` voxels) as `layout` stores them. `claim` says what the header
 // announces, e.g. "4 x 3 x 2 (z, y, x) voxels of float".

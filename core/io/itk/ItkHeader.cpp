@@ -130,6 +130,8 @@ ItkHeader readItkHeader(const VolumePath& path) {
     const std::string flavor = flavorName(header.kind.flavor);
     if (header.kind.flavor == ItkFlavor::Nifti)
         rejectHostileNiftiTransform(path);
+    if (header.kind.flavor == ItkFlavor::MetaImage)
+        rejectHostileMetaImageHeader(path);
     guardItk(path.display(), [&] {
         if (!io.CanReadFile(path.file.c_str()))
             throw FormatError(path.display(), "is not a readable " + flavor + " file");
