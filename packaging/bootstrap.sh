@@ -40,4 +40,8 @@ echo "== core tests under AddressSanitizer + UndefinedBehaviorSanitizer"
 cmake --preset asan
 cmake --build --preset asan -j "$jobs"
 ctest --preset asan || status=1
+echo "== fuzzing every reader for 30 s each (fuzz preset, see tests/fuzz/README)"
+cmake --preset fuzz
+cmake --build --preset fuzz -j "$jobs"
+tests/fuzz/run-all.sh 30 || status=1
 exit $status

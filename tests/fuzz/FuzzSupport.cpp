@@ -51,6 +51,11 @@ const fs::path& caseDir() {
     return dir;
 }
 
+void keepBuiltFile(const fs::path& file) {
+    if (const char* keep = std::getenv("CISTERNA_FUZZ_KEEP"))
+        fs::copy_file(file, keep, fs::copy_options::overwrite_existing);
+}
+
 void writeSeed(const fs::path& dir, const std::string& name, const std::string& bytes) {
     writeFile(dir / name, bytes);
 }

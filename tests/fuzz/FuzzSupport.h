@@ -31,6 +31,11 @@ void writeSeed(const std::filesystem::path& dir, const std::string& name, const 
 // A small volume with a recognisable pattern and a voxel size, for the writers.
 Volume sampleVolume(DataType type, const Shape3& shape = {3, 5, 7});
 
+// With CISTERNA_FUZZ_KEEP=FILE set, copies `file` (what a harness built from the
+// input, before the reader sees it) to FILE: how a regression of the 'K' and 'J'
+// modes of the model and project harnesses is committed.
+void keepBuiltFile(const std::filesystem::path& file);
+
 [[noreturn]] void finding(const std::string& message);
 
 // ---- defined by each harness ----------------------------------------------------

@@ -76,6 +76,7 @@ void fuzzOne(const std::string& input) {
         writeArchiveWithMetadata(file, input.substr(1));
     else
         writeFile(file, input);
+    keepBuiltFile(file);
     const auto state = readModelFile(file.string());
     if (!state || !state->net)
         finding("readModelFile returned no network and threw nothing");

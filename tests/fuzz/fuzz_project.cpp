@@ -91,6 +91,7 @@ void fuzzOne(const std::string& input) {
     } else {
         writeFile(file, input);
     }
+    keepBuiltFile(file);
     const ui::ProjectData data = ui::readProject(QString::fromStdString(file.string()));
     for (const auto& organelle : data.organelles)
         for (const Volume& layer : organelle.layers)
