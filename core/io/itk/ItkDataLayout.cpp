@@ -125,6 +125,7 @@ DataLayout nrrdLayout(const VolumePath& path) {
 // limit is 10 axes.
 constexpr std::int64_t kMaxMetaImageDims = 10;
 constexpr std::int64_t kMaxMetaImageChannels = 4096;
+constexpr std::size_t kMaxMetaImageKey = 200;
 
 // MetaImage's numbered slice files, "ElementDataFile = slice%03d.raw MIN MAX STEP":
 // MetaIO reads the numbers with atof, converts them to int and divides by STEP, so a
@@ -255,18 +256,27 @@ std::string bytesText(std::uint64_t bytes) {
 void rejectHostileMetaImageHeader(const VolumePath& path) {
     const std::string text = readPrefix(path.file, kMaxHeaderBytes);
     std::size_t pos = 0;
+    bool hasDataFile = false;
     while (pos < text.size()) {
         const auto newline = text.find('\n', pos);
         const bool lastLine = newline == std::string::npos;
         const std::string line =
             trim(text.substr(pos, lastLine ? std::string::npos : newline - pos));
         pos = lastLine ? text.size() : newline + 1;
+        // MetaIO copies each key (up to '=', ':' or the end of the line) into a
+        // 255-byte field name with strcpy: a longer one overflows it.
+        if (trim(line.substr(0, line.find_first_of("=:"))).size() > kMaxMetaImageKey)
+            throw FormatError(path.display(), "the MetaImage header has a line of " +
+                                                  std::to_string(line.size()) +
+                                                  " characters where a field name belongs");
         const auto equals = line.find('=');
         if (equals == std::string::npos)
             continue;
         const std::string key = trim(line.substr(0, equals));
-        if (key == "ElementDataFile")
+        if (key == "ElementDataFile") {
+            hasDataFile = true;
             break;
+        }
         const std::string value = trim(line.substr(equals + 1));
         const auto number = parseInteger(value);
         if ((key == "NDims" || key == "NDim") &&
@@ -279,6 +289,10 @@ void rejectHostileMetaImageHeader(const VolumePath& path) {
             throw FormatError(path.display(), "the MetaImage header's ElementNumberOfChannels '" +
                                                   value + "' is not a channel count");
     }
+    // Without it MetaIO guesses where the voxels are and, for compressed data, takes
+    // "the rest of the file" from a failed stream: an allocation of 2^63 bytes.
+    if (!hasDataFile)
+        throw FormatError(path.display(), "the MetaImage header has no ElementDataFile field");
 }
 
 DataLayout findDataLayout(const VolumePath& path, const ItkFileKind& kind) {

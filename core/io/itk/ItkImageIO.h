@@ -44,12 +44,18 @@ public:
 };
 
 // Runs f() quietly; an ITK exception becomes FormatError(display, short reason).
+// So does any other std::exception from inside ITK: MetaIO, for one, builds strings
+// from a damaged header's sizes and throws std::length_error.
 template <class F> decltype(auto) guardItk(const std::string& display, F&& f) {
     const QuietStandardError quiet;
     try {
         return f();
     } catch (const itk::ExceptionObject& e) {
         throw FormatError(display, shortItkMessage(e));
+    } catch (const Error&) {
+        throw;
+    } catch (const std::exception& e) {
+        throw FormatError(display, std::string("ITK could not read it (") + e.what() + ")");
     }
 }
 
