@@ -142,6 +142,16 @@ void checkMetaImagePattern(const VolumePath& path, const std::string& dataFile) 
         words.push_back(dataFile.substr(begin, end - begin));
         pos = end;
     }
+    // MetaIO passes the name to snprintf with one int: anything but exactly one %d
+    // (or %i, with flags and width) is a format-string bug inside ITK.
+    const std::string name = words.empty() ? std::string() : words[0];
+    const auto percent = name.find('%');
+    const auto conversion = name.find_first_not_of("0123456789-+ #", percent + 1);
+    if (percent == std::string::npos || conversion == std::string::npos ||
+        (name[conversion] != 'd' && name[conversion] != 'i') ||
+        name.find('%', conversion) != std::string::npos)
+        throw FormatError(path.display(), "the ElementDataFile pattern '" + dataFile +
+                                              "' needs one slice number conversion such as %03d");
     constexpr std::int64_t kLargestSliceNumber = 1000000;
     for (std::size_t i = 1; i < words.size() && i < 4; ++i) {
         const auto number = parseInteger(words[i]);
