@@ -302,7 +302,8 @@ void rejectHostileMetaImageHeader(const VolumePath& path) {
     // Without it MetaIO guesses where the voxels are and, for compressed data, takes
     // "the rest of the file" from a failed stream: an allocation of 2^63 bytes.
     if (!hasDataFile)
-        throw FormatError(path.display(), "the MetaImage header has no ElementDataFile field");
+        throw FormatError(path.display(), "is not a readable MetaImage file: its header has no "
+                                          "ElementDataFile field");
 }
 
 DataLayout findDataLayout(const VolumePath& path, const ItkFileKind& kind) {
