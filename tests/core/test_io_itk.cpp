@@ -343,6 +343,65 @@ TEST_CASE("ITK reports truncated, lying and foreign files clearly", "[itk][malfo
     }
 }
 
+TEST_CASE("volumes split over several files are read whole or refused, never filled in",
+          "[itk][malformed]") {
+    // ITK's MetaIO skips a slice file it cannot open and leaves those voxels as they
+    // were; a damaged list once corrupted its memory. Every piece is checked first.
+    test::ScratchDir dir("itk-pieces");
+    std::string voxels;
+    for (int z = 0; z < 3; ++z) {
+        std::string slice;
+        for (int i = 0; i < 35; ++i)
+            slice += static_cast<char>(z * 40 + i);
+        test::writeFileBytes(dir.file("s" + std::to_string(z) + ".raw"), slice);
+        test::writeFileBytes(dir.file("p00" + std::to_string(z) + ".raw"), slice);
+        voxels += slice;
+    }
+    test::writeFileBytes(dir.file("short.raw"), std::string(10, '\1'));
+    auto metaImage = [&](const std::string& name, const std::string& dataFile,
+                         const std::string& after, const std::string& dimSize = "7 5 3") {
+        test::writeFileBytes(dir.file(name), "ObjectType = Image\nNDims = 3\nBinaryData = True\n"
+                                             "CompressedData = False\nDimSize = " +
+                                                 dimSize +
+                                                 "\nElementType = MET_UCHAR\n"
+                                                 "ElementDataFile = " +
+                                                 dataFile + "\n" + after);
+        return dir.file(name);
+    };
+    const Volume whole = readVolume(metaImage("whole.mha", "LOCAL", voxels));
+    REQUIRE(whole.shape() == Shape3{3, 5, 7});
+    const std::string list = "s0.raw\ns1.raw\ns2.raw\n";
+    test::requireSameVoxels(whole, readVolume(metaImage("list.mhd", "LIST", list)));
+    test::requireSameVoxels(whole, readVolume(metaImage("list2.mhd", "LIST 2", list)));
+    test::requireSameVoxels(whole, readVolume(metaImage("pattern.mhd", "p%03d.raw 0 2 1", "")));
+    test::writeFileBytes(dir.file("list.nhdr"), nrrdFile("type: uint8\ndimension: 3\nsizes: 7 5 3"
+                                                         "\nencoding: raw\ndata file: LIST",
+                                                         list));
+    test::requireSameVoxels(whole, readVolume(dir.file("list.nhdr")));
+
+    struct Refused {
+        std::string file, dataFile, after, dimSize, reason;
+    };
+    const std::vector<Refused> refused = {
+        {"few.mhd", "LIST", "s0.raw\n", "7 5 3", "lists 1 data files but DimSize needs 3"},
+        {"missing.mhd", "LIST", "s0.raw\nlost.raw\ns2.raw\n", "7 5 3", "lost.raw"},
+        {"short.mhd", "LIST", "s0.raw\nshort.raw\ns2.raw\n", "7 5 3", "file 2 of 3"},
+        {"gap.mhd", "LIST", "s0.raw\n\ns2.raw\n", "7 5 3", "line 2 of the list"},
+        {"word.mhd", "LISTING", list, "7 5 3", "neither a file name nor LIST"},
+        {"negative.mhd", "LIST -1", list, "7 5 3", "neither a file name nor LIST"},
+        {"hole.mhd", "p%03d.raw 0 3 1", "", "7 5 4", "p003.raw"},
+        {"fewslices.mhd", "p%03d.raw 0 1 1", "", "7 5 3",
+         "names 2 slice files but DimSize needs 3"},
+        {"nostep.mhd", "p%03d.raw 0 2", "", "7 5 3", "MIN MAX STEP"},
+    };
+    for (const Refused& r : refused) {
+        INFO(r.file);
+        const std::string path = metaImage(r.file, r.dataFile, r.after, r.dimSize);
+        REQUIRE_THAT(test::formatErrorOf([&] { readVolume(path); }), Contains(r.reason));
+        REQUIRE_THROWS_AS(readVolumeInfo(path), FormatError);
+    }
+}
+
 TEST_CASE("NRRD and MetaImage files cut to half their bytes are refused, raw or compressed",
           "[itk][malformed]") {
     test::ScratchDir dir("itk-half");

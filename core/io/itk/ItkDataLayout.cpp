@@ -4,6 +4,7 @@
 #include "core/util/Text.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -107,7 +108,8 @@ DataLayout nrrdLayout(const VolumePath& path) {
         layout.dataFile = path.file;
         // No empty line: the header runs to the end of the file and no data follows.
         layout.offset = headerEnd.value_or(text.size());
-    } else if (dataFile.find(' ') != std::string::npos || dataFile.find('%') != std::string::npos) {
+    } else if (dataFile == "LIST" || dataFile.find(' ') != std::string::npos ||
+               dataFile.find('%') != std::string::npos) {
         layout.dataFile = path.file; // "LIST" or a numbered pattern: several files
         layout.encoding = DataEncoding::Unknown;
     } else {
@@ -127,21 +129,60 @@ constexpr std::int64_t kMaxMetaImageDims = 10;
 constexpr std::int64_t kMaxMetaImageChannels = 4096;
 constexpr std::size_t kMaxMetaImageKey = 200;
 
+std::vector<std::string> splitWords(const std::string& text) {
+    std::vector<std::string> words;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        const auto begin = text.find_first_not_of(" \t", pos);
+        if (begin == std::string::npos)
+            break;
+        const auto end = std::min(text.find_first_of(" \t", begin), text.size());
+        words.push_back(text.substr(begin, end - begin));
+        pos = end;
+    }
+    return words;
+}
+
+// MetaIO builds each slice file's name in fixed buffers (1 KiB for a LIST line, 2 KiB
+// for the folder plus a pattern's name): anything near those sizes is refused.
+constexpr std::size_t kMaxMetaImagePieceName = 1000;
+
+// The header's DimSize, fastest axis first, NDims whole positive numbers.
+std::vector<std::uint64_t> metaImageDims(const VolumePath& path,
+                                         std::map<std::string, std::string>& fields) {
+    const auto ndims = parseInteger(fields.count("NDims") ? fields["NDims"] : fields["NDim"]);
+    const auto words = splitWords(fields["DimSize"]);
+    if (!ndims || *ndims < 1 || words.size() < static_cast<std::size_t>(*ndims))
+        throw FormatError(path.display(), "the MetaImage header's DimSize '" + fields["DimSize"] +
+                                              "' does not give a size for each of its NDims");
+    std::vector<std::uint64_t> dims;
+    for (std::int64_t i = 0; i < *ndims; ++i) {
+        const auto size = parseInteger(words[static_cast<std::size_t>(i)]);
+        if (!size || *size < 1)
+            throw FormatError(path.display(), "the MetaImage header's DimSize '" +
+                                                  fields["DimSize"] +
+                                                  "' is not a list of whole sizes");
+        dims.push_back(static_cast<std::uint64_t>(*size));
+    }
+    return dims;
+}
+
+std::uint64_t product(const std::vector<std::uint64_t>& dims, std::size_t from) {
+    std::uint64_t count = 1;
+    for (std::size_t i = from; i < dims.size(); ++i)
+        if (__builtin_mul_overflow(count, dims[i], &count))
+            return UINT64_MAX;
+    return count;
+}
+
 // MetaImage's numbered slice files, "ElementDataFile = slice%03d.raw MIN MAX STEP":
 // MetaIO reads the numbers with atof, converts them to int and divides by STEP, so a
 // STEP of 0 kills the program (SIGFPE) and a negative one or numbers beyond int are
-// undefined behaviour inside ITK. Only whole numbers of a sane size, STEP >= 1, pass.
-void checkMetaImagePattern(const VolumePath& path, const std::string& dataFile) {
-    std::vector<std::string> words;
-    std::size_t pos = 0;
-    while (pos < dataFile.size()) {
-        const auto begin = dataFile.find_first_not_of(" \t", pos);
-        if (begin == std::string::npos)
-            break;
-        const auto end = std::min(dataFile.find_first_of(" \t", begin), dataFile.size());
-        words.push_back(dataFile.substr(begin, end - begin));
-        pos = end;
-    }
+// undefined behaviour inside ITK. Only whole numbers of a sane size, STEP >= 1, pass,
+// and they must name a file for every slice: MetaIO skips the ones missing.
+std::vector<fs::path> metaImagePatternPieces(const VolumePath& path, const std::string& dataFile,
+                                             const std::vector<std::uint64_t>& dims) {
+    const std::vector<std::string> words = splitWords(dataFile);
     // MetaIO passes the name to snprintf with one int: anything but exactly one %d
     // (or %i, with flags and width) is a format-string bug inside ITK.
     const std::string name = words.empty() ? std::string() : words[0];
@@ -149,18 +190,77 @@ void checkMetaImagePattern(const VolumePath& path, const std::string& dataFile) 
     const auto conversion = name.find_first_not_of("0123456789-+ #", percent + 1);
     if (percent == std::string::npos || conversion == std::string::npos ||
         (name[conversion] != 'd' && name[conversion] != 'i') ||
-        name.find('%', conversion) != std::string::npos)
+        name.find('%', conversion) != std::string::npos || name.size() > kMaxMetaImagePieceName)
         throw FormatError(path.display(), "the ElementDataFile pattern '" + dataFile +
                                               "' needs one slice number conversion such as %03d");
     constexpr std::int64_t kLargestSliceNumber = 1000000;
+    std::vector<std::int64_t> numbers;
     for (std::size_t i = 1; i < words.size() && i < 4; ++i) {
         const auto number = parseInteger(words[i]);
         if (!number || *number < -kLargestSliceNumber || *number > kLargestSliceNumber ||
             (i == 3 && *number < 1))
-            throw FormatError(path.display(),
-                              "the ElementDataFile pattern '" + dataFile +
-                                  "' needs whole slice numbers MIN MAX STEP with STEP >= 1");
+            break;
+        numbers.push_back(*number);
     }
+    if (words.size() != 4 || numbers.size() != 3)
+        throw FormatError(path.display(),
+                          "the ElementDataFile pattern '" + dataFile +
+                              "' needs whole slice numbers MIN MAX STEP with STEP >= 1");
+    const std::int64_t first = numbers[0], last = numbers[1], step = numbers[2];
+    const std::uint64_t slices = dims.back();
+    const std::int64_t named = last < first ? 0 : 1 + (last - first) / step;
+    if (static_cast<std::uint64_t>(named) < slices)
+        throw FormatError(path.display(), "the ElementDataFile pattern '" + dataFile + "' names " +
+                                              std::to_string(named) + " slice files but DimSize " +
+                                              "needs " + std::to_string(slices));
+    std::vector<fs::path> pieces;
+    for (std::uint64_t i = 0; i < slices; ++i) {
+        std::vector<char> buffer(name.size() + 32);
+        std::snprintf(buffer.data(), buffer.size(), name.c_str(),
+                      static_cast<int>(first + static_cast<std::int64_t>(i) * step));
+        pieces.push_back(besideHeader(path, buffer.data()));
+    }
+    return pieces;
+}
+
+// "ElementDataFile = LIST [N]" and then one file name a line, each file holding the
+// first N axes (all but the last when N is missing, 0 or too large, as MetaIO does).
+std::vector<fs::path> metaImageListPieces(const VolumePath& path, const std::string& dataFile,
+                                          const std::vector<std::uint64_t>& dims,
+                                          std::uint64_t afterDataFileLine) {
+    const std::vector<std::string> words = splitWords(dataFile);
+    auto fileDims = static_cast<std::int64_t>(dims.size()) - 1;
+    const auto given = words.size() == 2 ? parseInteger(words[1]) : std::nullopt;
+    if (words.empty() || words[0] != "LIST" || words.size() > 2 ||
+        (words.size() == 2 && (!given || *given < 0)))
+        throw FormatError(path.display(), "the ElementDataFile '" + dataFile +
+                                              "' is neither a file name nor LIST followed by "
+                                              "the number of axes in each file");
+    if (given && *given > 0 && *given <= fileDims + 1)
+        fileDims = *given;
+    if (fileDims < 1)
+        throw FormatError(path.display(), "a MetaImage LIST of data files needs two or more "
+                                          "dimensions (NDims)");
+    const std::uint64_t files = product(dims, static_cast<std::size_t>(fileDims));
+    // The names follow the header; reading stops at the last one needed.
+    std::ifstream in(path.file, std::ios::binary);
+    in.seekg(static_cast<std::streamoff>(afterDataFileLine));
+    std::vector<fs::path> pieces;
+    std::string line;
+    while (pieces.size() < files && std::getline(in, line)) {
+        const std::string name = trim(line);
+        if (name.empty() || name.size() > kMaxMetaImagePieceName)
+            throw FormatError(path.display(),
+                              "line " + std::to_string(pieces.size() + 1) +
+                                  " of the list of data files is " +
+                                  (name.empty() ? "empty" : "longer than MetaIO can read"));
+        pieces.push_back(besideHeader(path, name));
+    }
+    if (pieces.size() < files)
+        throw FormatError(path.display(), "the header lists " + std::to_string(pieces.size()) +
+                                              " data files but DimSize needs " +
+                                              std::to_string(files));
+    return pieces;
 }
 
 // MetaImage: "Key = Value" lines; ElementDataFile comes last, and LOCAL means the
@@ -195,13 +295,20 @@ DataLayout metaImageLayout(const VolumePath& path) {
 
     const std::string dataFile = fields["ElementDataFile"];
     const auto headerSize = parseInteger(fields["HeaderSize"]);
+    // MetaIO takes any name starting with LIST for a list, and any with a % for a
+    // pattern.
+    const bool list = dataFile.rfind("LIST", 0) == 0;
     if (dataFile == "LOCAL") {
         layout.dataFile = path.file;
         layout.offset = afterDataFileLine;
-    } else if (dataFile.empty() || dataFile.rfind("LIST", 0) == 0 ||
-               dataFile.find('%') != std::string::npos) {
-        if (dataFile.rfind("LIST", 0) != 0 && dataFile.find('%') != std::string::npos)
-            checkMetaImagePattern(path, dataFile);
+    } else if (list || dataFile.find('%') != std::string::npos) {
+        const auto dims = metaImageDims(path, fields);
+        layout.pieces = list ? metaImageListPieces(path, dataFile, dims, afterDataFileLine)
+                             : metaImagePatternPieces(path, dataFile, dims);
+        layout.pieceEncoding = layout.encoding;
+        layout.dataFile = path.file;
+        layout.encoding = DataEncoding::Unknown;
+    } else if (dataFile.empty()) {
         layout.dataFile = path.file;
         layout.encoding = DataEncoding::Unknown;
     } else {
@@ -318,23 +425,23 @@ DataLayout findDataLayout(const VolumePath& path, const ItkFileKind& kind) {
     }
 }
 
-void checkDataFitsInFile(const VolumePath& path, const DataLayout& layout, std::uint64_t dataBytes,
-                         std::uint64_t voxelCount, const std::string& claim) {
-    if (layout.encoding == DataEncoding::Unknown)
-        return;
+namespace {
+
+void checkFileHolds(const VolumePath& path, const fs::path& dataFile, std::uint64_t offset,
+                    DataEncoding encoding, std::uint64_t dataBytes, std::uint64_t voxelCount,
+                    const std::string& claim) {
     std::error_code ec;
-    const auto size = fs::file_size(layout.dataFile, ec);
+    const auto size = fs::file_size(dataFile, ec);
     if (ec)
-        throw FormatError(path.display(), "the data file " + layout.dataFile.string() +
+        throw FormatError(path.display(), "the data file " + dataFile.string() +
                                               " named in the header cannot be read (" +
                                               ec.message() + ")");
-    const std::uint64_t available = size > layout.offset ? size - layout.offset : 0;
-    const std::string where = layout.dataFile == path.file
-                                  ? "the file"
-                                  : "the data file " + layout.dataFile.filename().string();
+    const std::uint64_t available = size > offset ? size - offset : 0;
+    const std::string where =
+        dataFile == path.file ? "the file" : "the data file " + dataFile.filename().string();
     std::uint64_t needed = 0;
     std::string form;
-    switch (layout.encoding) {
+    switch (encoding) {
     case DataEncoding::Raw:
         needed = dataBytes;
         form = bytesText(dataBytes);
@@ -354,11 +461,25 @@ void checkDataFitsInFile(const VolumePath& path, const DataLayout& layout, std::
         break;
     }
     if (available < needed)
-        throw FormatError(path.display(),
-                          "the header says " + claim + " (" + form + ") but " + where +
-                              " holds only " + bytesText(available) +
-                              (layout.offset > 0 ? " after byte " + std::to_string(layout.offset)
-                                                 : std::string()));
+        throw FormatError(path.display(), "the header says " + claim + " (" + form + ") but " +
+                                              where + " holds only " + bytesText(available) +
+                                              (offset > 0 ? " after byte " + std::to_string(offset)
+                                                          : std::string()));
+}
+
+} // namespace
+
+void checkDataFitsInFile(const VolumePath& path, const DataLayout& layout, std::uint64_t dataBytes,
+                         std::uint64_t voxelCount, const std::string& claim) {
+    const std::uint64_t pieces = layout.pieces.size();
+    for (std::uint64_t i = 0; i < pieces; ++i)
+        checkFileHolds(path, layout.pieces[i], 0, layout.pieceEncoding, dataBytes / pieces,
+                       voxelCount / pieces,
+                       claim + ", file " + std::to_string(i + 1) + " of " + std::to_string(pieces));
+    if (layout.encoding == DataEncoding::Unknown)
+        return;
+    checkFileHolds(path, layout.dataFile, layout.offset, layout.encoding, dataBytes, voxelCount,
+                   claim);
 }
 
 void rejectShortDeflateData(const VolumePath& path, const DataLayout& layout,

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace cisterna::itkio {
 
@@ -27,6 +28,12 @@ struct DataLayout {
     std::uint64_t offset = 0;       // first data byte (a lower bound when not exact)
     DataEncoding encoding = DataEncoding::Unknown;
     std::string compression; // "raw", "gzip", "zlib", ... for VolumeInfo
+    // A MetaImage whose voxels are spread over several files ("LIST" or a numbered
+    // pattern): every file, in order, each holding an equal share of the voxels
+    // encoded as `pieceEncoding`. MetaIO skips a file it cannot open and leaves its
+    // voxels as they were, so each one is checked before ITK reads them.
+    std::vector<std::filesystem::path> pieces;
+    DataEncoding pieceEncoding = DataEncoding::Unknown;
 };
 
 DataLayout findDataLayout(const VolumePath& path, const ItkFileKind& kind);
@@ -36,8 +43,9 @@ DataLayout findDataLayout(const VolumePath& path, const ItkFileKind& kind);
 // loops over it, so a long run of digits hangs it).
 void rejectHostileMetaImageHeader(const VolumePath& path);
 
-// Throws FormatError when the data file cannot hold `dataBytes` bytes of voxels
-// (`voxelCount` voxels) as `layout` stores them. `claim` says what the header
+// Throws FormatError when the data file (or any of the layout's pieces, each its
+// share) cannot hold `dataBytes` bytes of voxels (`voxelCount` voxels) as `layout`
+// stores them. `claim` says what the header
 // announces, e.g. "4 x 3 x 2 (z, y, x) voxels of float".
 void checkDataFitsInFile(const VolumePath& path, const DataLayout& layout, std::uint64_t dataBytes,
                          std::uint64_t voxelCount, const std::string& claim);
