@@ -386,9 +386,18 @@ void rejectHostileMetaImageHeader(const VolumePath& path) {
             throw FormatError(path.display(), "the MetaImage header has a line of " +
                                                   std::to_string(line.size()) +
                                                   " characters where a field name belongs");
+        // MetaIO reads a key up to the next '=', across line ends: a line without one
+        // joins the next, so MetaIO and this check (and metaImageLayout) would read
+        // different headers. Seen: a bare "ElementDataFile" line made MetaIO take a
+        // later line for a slice pattern and divide by zero.
         const auto equals = line.find('=');
-        if (equals == std::string::npos)
-            continue;
+        if (equals == std::string::npos) {
+            if (line.empty())
+                continue;
+            throw FormatError(path.display(), "is not a readable MetaImage file: its header has "
+                                              "a line that is not 'Key = Value': '" +
+                                                  line.substr(0, 40) + "'");
+        }
         const std::string key = trim(line.substr(0, equals));
         if (key == "ElementDataFile") {
             hasDataFile = true;
