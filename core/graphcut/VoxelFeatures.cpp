@@ -7,6 +7,7 @@
 #include <vigra/mathutil.hxx>
 #include <vigra/multi_array.hxx>
 #include <vigra/multi_convolution.hxx>
+#include <vigra/recursiveconvolution.hxx>
 
 #include <algorithm>
 #include <cmath>
@@ -19,6 +20,40 @@ using FloatVolume = vigra::MultiArray<3, float>;
 // VIGRA's order is (x, y, z): the first index varies fastest, as Cisterna's x.
 using Axes = vigra::TinyVector<double, 3>;
 
+// From this many voxels on, a Gaussian is applied recursively (Young and van Vliet,
+// Signal Processing 1995, as VIGRA implements it): a fixed eight multiplications per
+// voxel instead of a kernel of 6 sigma taps, so that the context scales (7 and 20
+// pixels: a mitochondrion's width) cost about what the fine ones do. Below it the
+// recursive filter's approximation is poor and the kernel is short anyway. Its
+// response has the Gaussian's mass and variance but a peak about a tenth higher (L2
+// error 7-9 %, tests/core/test_graphcut_auto.cpp): still a smoothing at that scale,
+// which is all a feature needs. On the SBEM training stack it took the features from
+// 9.0 s to 7.0 s at the same F1 (0.826 and 0.828).
+constexpr double kRecursiveFrom = 3.0;
+
+// Every line of `in` along `axis`, smoothed into the same line of `out` (which may be
+// `in`).
+void recursiveAlong(const FloatVolume& in, FloatVolume& out, unsigned axis, double sigma) {
+    const auto shape = in.shape();
+    const std::ptrdiff_t length = shape[axis];
+    const std::ptrdiff_t stride = in.stride(axis);
+    const unsigned a1 = axis == 0 ? 1 : 0, a2 = axis == 2 ? 1 : 2;
+    std::vector<float> line(std::size_t(length), 0.0f), smoothed(line.size(), 0.0f);
+    for (std::ptrdiff_t j = 0; j < shape[a2]; ++j)
+        for (std::ptrdiff_t i = 0; i < shape[a1]; ++i) {
+            const std::ptrdiff_t start = i * in.stride(a1) + j * in.stride(a2);
+            const float* src = in.data() + start;
+            for (std::ptrdiff_t k = 0; k < length; ++k)
+                line[std::size_t(k)] = src[k * stride];
+            vigra::recursiveGaussianFilterLine(
+                line.begin(), line.end(), vigra::StandardConstAccessor<float>(), smoothed.begin(),
+                vigra::StandardAccessor<float>(), sigma);
+            float* dst = out.data() + start;
+            for (std::ptrdiff_t k = 0; k < length; ++k)
+                dst[k * stride] = smoothed[std::size_t(k)];
+        }
+}
+
 struct Geometry {
     Axes step; // voxel side per axis, in units of the smallest side
     // Per-axis Gaussian scale in those units for a scale s: never under half a voxel.
@@ -28,10 +63,11 @@ struct Geometry {
             a[i] = std::max(s, 0.5 * step[i]);
         return a;
     }
-    // The same smoothing as VIGRA's gaussianSmoothMultiArray with stepSize(step) and
-    // stdDev(scale(s)) (one Gaussian kernel per axis, sigma in voxels = scale / step,
-    // radius 3 sigma, reflected borders), one axis at a time so that Cancel is honoured
-    // between the passes: a whole smoothing takes a second on a 10 M-voxel stack.
+    // Below kRecursiveFrom voxels, the same smoothing as VIGRA's gaussianSmoothMultiArray
+    // with stepSize(step) and stdDev(scale(s)) (one Gaussian kernel per axis, sigma in
+    // voxels = scale / step, radius 3 sigma, reflected borders); wider, recursively. One
+    // axis at a time so that Cancel is honoured between the passes: a whole smoothing
+    // takes a second on a 10 M-voxel stack.
     void smooth(const FloatVolume& in, FloatVolume& out, double s, const Progress& progress) const {
         const Axes sigma = scale(s);
         for (unsigned axis = 0; axis < 3; ++axis) {
@@ -45,6 +81,10 @@ struct Geometry {
                 continue;
             }
             const double voxels = sigma[axis] / step[axis];
+            if (voxels >= kRecursiveFrom && longest >= 8) {
+                recursiveAlong(axis == 0 ? in : out, out, axis, voxels);
+                continue;
+            }
             vigra::Kernel1D<double> kernel;
             kernel.initGaussian(voxels, 1.0, std::min(3.0, (longest - 0.5) / voxels));
             vigra::convolveMultiArrayOneDimension(axis == 0 ? in : out, out, axis, kernel);
@@ -120,7 +160,49 @@ Range rangeOf(std::vector<float>& sample) {
     return r;
 }
 
+Geometry geometryOf(const Volume& image) {
+    const Vec3d size = image.voxelSize();
+    const double side = std::min({size.z, size.y, size.x});
+    Geometry geometry;
+    geometry.step = Axes(size.x / side, size.y / side, size.z / side);
+    return geometry;
+}
+
+FloatVolume floatCopy(const Volume& image) {
+    const Shape3 shape = image.shape();
+    FloatVolume input(vigra::Shape3(shape.x, shape.y, shape.z));
+    dispatchDataType(image.dataType(), [&](auto tag) {
+        using T = decltype(tag);
+        const auto v = image.view<T>();
+        float* out = input.data();
+        forEachRow(v, [&](std::int64_t z, std::int64_t y, const T* row) {
+            float* o = out + (z * shape.y + y) * shape.x;
+            for (std::int64_t x = 0; x < shape.x; ++x) {
+                const float value = float(row[x * v.strides().x]);
+                o[x] = std::isfinite(value) ? value : 0.0f;
+            }
+        });
+    });
+    return input;
+}
+
 } // namespace
+
+Volume gaussianSmoothed(const Volume& image, double scale, const Progress& progress) {
+    if (image.isNull() || image.shape().isEmpty())
+        throw InvalidArgument("smoothing needs a non-empty image");
+    if (!(scale > 0) || !std::isfinite(scale))
+        throw InvalidArgument("a smoothing scale must be a positive number");
+    const FloatVolume input = floatCopy(image);
+    FloatVolume smooth(input.shape());
+    geometryOf(image).smooth(input, smooth, scale, progress);
+    Volume out = Volume::allocate(DataType::Float32, image.shape(), VolumeRole::Image, "smoothed");
+    std::copy(smooth.data(), smooth.data() + smooth.size(), static_cast<float*>(out.data()));
+    if (image.hasVoxelSize())
+        out.setVoxelSize(image.voxelSize());
+    out.setOrigin(image.origin());
+    return out;
+}
 
 int voxelFeatureCount(const VoxelFeatureOptions& options) {
     // Per scale: smoothing, gradient magnitude, LoG and 3 Hessian eigenvalues.
@@ -135,10 +217,7 @@ FeatureStack computeVoxelFeatures(const Volume& image, const VoxelFeatureOptions
         if (!(s > 0) || !std::isfinite(s))
             throw InvalidArgument("feature scales must be positive numbers");
     const Shape3 shape = image.shape();
-    const Vec3d size = image.voxelSize();
-    const double side = std::min({size.z, size.y, size.x});
-    Geometry geometry;
-    geometry.step = Axes(size.x / side, size.y / side, size.z / side);
+    const Geometry geometry = geometryOf(image);
     Differences d;
     for (int a = 0; a < 3; ++a) {
         d.half[a] = 0.5 / geometry.step[a];
@@ -186,19 +265,7 @@ FeatureStack computeVoxelFeatures(const Volume& image, const VoxelFeatureOptions
     progress.throwIfCancelled();
 
     const vigra::Shape3 vshape(shape.x, shape.y, shape.z);
-    FloatVolume input(vshape);
-    dispatchDataType(image.dataType(), [&](auto tag) {
-        using T = decltype(tag);
-        const auto v = image.view<T>();
-        float* out = input.data();
-        forEachRow(v, [&](std::int64_t z, std::int64_t y, const T* row) {
-            float* o = out + (z * shape.y + y) * shape.x;
-            for (std::int64_t x = 0; x < shape.x; ++x) {
-                const float value = float(row[x * v.strides().x]);
-                o[x] = std::isfinite(value) ? value : 0.0f;
-            }
-        });
-    });
+    const FloatVolume input = floatCopy(image);
     progress.throwIfCancelled();
     const std::size_t stride = std::size_t(stack.count);
     phantom::parallelFor(

@@ -4,7 +4,8 @@
 //   bench_graphcut_quality [--sbem DIR] [--phantom-size 256] [--organelles mito,golgi]
 //                          [--variants default,auto,learned] [--connectivity 6]
 //                          [--polarity 0] [--coarse-voxels 250000] [--weights ...] [--biases ...]
-//                          [--share-ceiling 0.02]
+//                          [--share-ceiling 0.02] [--scales 0.7,1.6,3.5] [--smoothing 5]
+//                          [--trees 24] [--depth 12]
 //                          [--skip-sbem] [--skip-phantom]
 //
 // Strokes are drawn by the stroke simulator on a few z planes; F1 is measured on the
@@ -77,6 +78,9 @@ std::optional<double> polarity;     // --polarity: the boundary term's, else the
 std::optional<double> shareCeiling; // --share-ceiling: AutoTuneOptions::smallShareCeiling
 std::vector<double> biasGrid;       // --biases: AutoTuneOptions::learnedBiases, else the default
 std::int64_t coarseVoxels = 0;      // --coarse-voxels: size of the cross-validation's copy
+std::vector<double> featureScales;  // --scales: VoxelFeatureOptions::scales, else the default
+std::optional<double> smoothing;    // --smoothing: VoxelFeatureOptions::largestSmoothing
+int trees = 0, depth = 0;           // --trees, --depth: RandomForestOptions, else the default
 
 double objectShareOf(const Volume& truth) {
     std::int64_t object = 0;
@@ -117,6 +121,14 @@ void run(const std::string& label, const Volume& image, const Volume& truth, int
             params.tune.smallShareCeiling = *shareCeiling;
         if (!biasGrid.empty())
             params.tune.learnedBiases = biasGrid;
+        if (!featureScales.empty())
+            params.tune.classifier.features.scales = featureScales;
+        if (smoothing)
+            params.tune.classifier.features.largestSmoothing = *smoothing;
+        if (trees > 0)
+            params.tune.classifier.forest.trees = trees;
+        if (depth > 0)
+            params.tune.classifier.forest.maxDepth = depth;
         if (variant == "default") {
             params.tune.enabled = false;
             params.fixedModel = params.fixedWeight = true;
@@ -207,6 +219,15 @@ int main(int argc, char** argv) {
         else if (a == "--biases")
             for (const std::string& b : split(next()))
                 biasGrid.push_back(std::stod(b));
+        else if (a == "--scales")
+            for (const std::string& f : split(next()))
+                featureScales.push_back(std::stod(f));
+        else if (a == "--smoothing")
+            smoothing = std::stod(next());
+        else if (a == "--trees")
+            trees = std::stoi(next());
+        else if (a == "--depth")
+            depth = std::stoi(next());
         else if (a == "--coarse-voxels")
             coarseVoxels = std::stoll(next());
         else if (a == "--weights")
@@ -226,7 +247,8 @@ int main(int argc, char** argv) {
                         "[--organelles mito,golgi,er,nucleus,pore] "
                         "[--variants default,auto,learned,histogram] [--connectivity 6|18|26] "
                         "[--weights 0.03,0.1] [--biases 0,2] [--share-ceiling 0.02] [--parts "
-                        "training,validation] "
+                        "training,validation] [--scales 0.7,1.6,3.5] [--smoothing 5] "
+                        "[--trees 24] [--depth 12] "
                         "[--cancel-at 0.5,2,5 (cancel latency instead of F1)] "
                         "[--skip-sbem] [--skip-phantom]\n");
             return a == "--help" ? 0 : 2;

@@ -347,6 +347,42 @@ TEST_CASE("voxel features follow the voxel size and have names", "[graphcut][aut
     CHECK(f.voxel(inside)[k] > f.voxel(outside)[k]);
 }
 
+TEST_CASE("every smoothing scale has a Gaussian's mass, centre and width", "[graphcut][auto]") {
+    // Fine scales are convolved with a sampled kernel, wide ones recursively (Young and
+    // van Vliet, VoxelFeatures.cpp), whose response has the Gaussian's mass and variance
+    // but a peak about a tenth higher. Checked on the response to one bright voxel.
+    const std::int64_t n = 401, centre = 200;
+    for (const Shape3 line : {Shape3{1, 1, n}, Shape3{1, n, 1}, Shape3{n, 1, 1}})
+        for (const double sigma : {0.7, 1.6, 3.5, 7.0, 20.0}) {
+            INFO("line " << toString(line) << ", sigma " << sigma);
+            Volume image = Volume::allocate(DataType::Float32, line);
+            static_cast<float*>(image.data())[centre] = 1000.0f; // one voxel per line step
+            const Volume smooth = gaussianSmoothed(image, sigma);
+            const auto* s = static_cast<const float*>(smooth.data());
+            double mass = 0, mean = 0, variance = 0, error = 0, norm = 0;
+            for (std::int64_t x = 0; x < n; ++x) {
+                mass += s[x];
+                mean += double(x) * s[x];
+            }
+            mean /= mass;
+            for (std::int64_t x = 0; x < n; ++x) {
+                const double d = double(x) - double(centre);
+                variance += (double(x) - mean) * (double(x) - mean) * s[x] / mass;
+                const double g =
+                    1000.0 * std::exp(-d * d / (2 * sigma * sigma)) / (std::sqrt(2 * M_PI) * sigma);
+                error += (s[x] - g) * (s[x] - g);
+                norm += g * g;
+            }
+            CHECK(mass == Approx(1000.0).epsilon(0.005));
+            CHECK(mean == Approx(double(centre)).margin(0.01));
+            if (sigma >= 1) // a finer kernel is mostly its central sample
+                CHECK(std::sqrt(variance) == Approx(sigma).epsilon(0.02));
+            CHECK(std::sqrt(error / norm) < (sigma >= 3 ? 0.1 : 0.03));
+        }
+    CHECK_THROWS_AS(gaussianSmoothed(Volume::allocate(DataType::UInt8, {2, 2, 2}), 0.0),
+                    InvalidArgument);
+}
+
 TEST_CASE("with polarity the cut keeps an organelle's dark membrane", "[graphcut][auto]") {
     // Along x: a bright lumen, a dark membrane two voxels thick, lighter cytoplasm.
     // Symmetric, the stronger step (lumen to membrane) is the cheaper boundary and the
@@ -383,6 +419,10 @@ TEST_CASE("the automatic cut leaves a session for a quick re-cut with its energy
     Cylinders c = cylinders();
     AutoGraphCutParams p;
     p.keepSession = true;
+    // Scales for a 64-voxel scene: the default context scales (7 and 20 voxels, for
+    // organelles of real stacks) reach across it and blur both cylinders into one.
+    p.tune.classifier.features.scales = {0.7, 1.6, 3.5};
+    p.tune.classifier.features.largestSmoothing = 5;
     const AutoGraphCutResult r = autoGraphCut(c.image, c.strokes, p);
     REQUIRE(r.session);
     REQUIRE(r.session->energy());

@@ -95,6 +95,10 @@ struct Fixture {
 StrokeClassifierOptions smallForest() {
     StrokeClassifierOptions o;
     o.forest.trees = 8;
+    // Scales for a 48-voxel scene: the default context scales (7 and 20 voxels, for
+    // organelles of real stacks) reach across it and blur its two halves together.
+    o.features.scales = {0.7, 1.6, 3.5};
+    o.features.largestSmoothing = 5;
     return o;
 }
 

@@ -6,7 +6,7 @@
 // another slice predicts that plane with the last forest. The slice views draw it
 // under the strokes.
 //
-// The voxel features (19 bytes per voxel with the default options) are computed
+// The voxel features (25 bytes per voxel with the default options) are computed
 // once per image, lazily (when the active organelle first has strokes), off the UI
 // thread; they are dropped when the image or its voxel size changes, or when the
 // preview is turned off. When they do not fit in memory the preview says so in one
