@@ -185,18 +185,6 @@ struct Tally {
     double cutObject = 0, cutVoxels = 0;
     double objectRecall() const { return object > 0 ? objectHit / object : 0; }
     double backgroundRecall() const { return background > 0 ? backgroundHit / background : 0; }
-    // The object F1 these recalls would give on a volume whose object share is
-    // `prevalence`: balanced accuracy would weigh a background error like an object
-    // error, but background is most of a volume, so one percent of it wrongly taken
-    // costs F1 many times what one percent of missed object does (measured on the
-    // SBEM training stack: balanced accuracy preferred a weight whose cut had F1
-    // 0.68 over one with 0.76).
-    double estimatedF1(double prevalence) const {
-        const double tp = prevalence * objectRecall();
-        const double fn = prevalence - tp;
-        const double fp = (1 - prevalence) * (1 - backgroundRecall());
-        return tp > 0 ? tp / (tp + 0.5 * (fp + fn)) : 0;
-    }
 };
 
 // The object share of a volume from a class-balanced classifier's P(object): its
@@ -231,6 +219,22 @@ struct Candidate {
 };
 
 } // namespace
+
+double heldOutF1(double objectRecall, double backgroundRecall, double volumeShare, double cutShare,
+                 double smallShareCeiling) {
+    double prevalence = volumeShare;
+    if (volumeShare < smallShareCeiling)
+        prevalence = std::clamp(cutShare, volumeShare, smallShareCeiling);
+    // Balanced accuracy would weigh a background error like an object error, but
+    // background is most of a volume, so one percent of it wrongly taken costs F1 many
+    // times what one percent of missed object does (measured on the SBEM training
+    // stack: balanced accuracy preferred a weight whose cut had F1 0.68 over one with
+    // 0.76).
+    const double tp = prevalence * objectRecall;
+    const double fn = prevalence - tp;
+    const double fp = (1 - prevalence) * (1 - backgroundRecall);
+    return tp > 0 ? tp / (tp + 0.5 * (fp + fn)) : 0;
+}
 
 std::string EnergyChoice::summary() const {
     char line[320];
@@ -549,14 +553,15 @@ AutoGraphCutResult autoGraphCut(const Volume& input, const Volume& strokeInput,
                 cs.model = candidates[j].model;
                 cs.regionalWeight = candidates[j].weight;
                 cs.logOddsBias = candidates[j].bias;
-                double share = prevalence;
-                if (classifierShares > 0 && prevalence < tune.smallShareCeiling &&
-                    tallies[j].cutVoxels > 0)
-                    share = std::clamp(tallies[j].cutObject / tallies[j].cutVoxels, prevalence,
-                                       tune.smallShareCeiling);
-                cs.score = tallies[j].estimatedF1(share);
                 cs.objectRecall = tallies[j].objectRecall();
                 cs.backgroundRecall = tallies[j].backgroundRecall();
+                // The candidate's own cut share counts only with the classifiers'
+                // estimate (without it the prevalence is the candidates' median).
+                const bool ownShare = classifierShares > 0 && tallies[j].cutVoxels > 0;
+                cs.score =
+                    heldOutF1(cs.objectRecall, cs.backgroundRecall, prevalence,
+                              ownShare ? tallies[j].cutObject / tallies[j].cutVoxels : prevalence,
+                              tune.smallShareCeiling);
                 choice.candidates.push_back(cs);
                 // Candidates come in order of preference (the learned term, lower
                 // weights first): a later one must be clearly better to win.

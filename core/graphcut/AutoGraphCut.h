@@ -113,6 +113,13 @@ struct AutoGraphCutResult {
     std::shared_ptr<DynamicGraphCut> session; // with keepSession, when the cut was exact
 };
 
+// A candidate's score: the object F1 that its recalls on the held-out strokes would
+// give on a volume whose object share is `volumeShare` (the folds' classifiers'
+// estimate). Below `smallShareCeiling` the candidate's own cut share counts instead,
+// clamped to [volumeShare, smallShareCeiling] (see AutoTuneOptions).
+double heldOutF1(double objectRecall, double backgroundRecall, double volumeShare, double cutShare,
+                 double smallShareCeiling);
+
 // Throws like graphCut(); Cancelled through `progress` at any stage.
 AutoGraphCutResult autoGraphCut(const Volume& image, const Volume& strokes,
                                 const AutoGraphCutParams& params, const Progress& progress = {});
