@@ -84,10 +84,11 @@ for h in "${harnesses[@]}"; do
     # interceptors and libFuzzer, named by path or, symbolized, by namespace) and
     # outside libc (memcpy and friends, and abort's frames when the allocator finds
     # its heap corrupted by an uninstrumented library: symbolized, those name glibc's
-    # source folders, not libc.so) decides whether the crash is a library's.
+    # source folders, not libc.so) and libstdc++ (std::string::reserve allocating what a
+    # library asked for) decides whether the crash is a library's.
     frame=$(grep -E '^ +#[0-9]+ 0x' "$out/$h.run.log" | grep -v "/bin/fuzz_$h+" |
       grep -vE ' in (__asan|__sanitizer|__lsan|__ubsan|fuzzer)::' |
-      grep -vE 'libc\.so|/sysdeps/| (nptl|stdlib|signal|csu)/' | head -1)
+      grep -vE 'libc\.so|libstdc\+\+\.so|/sysdeps/| (nptl|stdlib|signal|csu)/' | head -1)
     if [ -z "${CISTERNA_FUZZ_STRICT:-}" ] && ! grep -q 'LeakSanitizer\|FINDING' "$out/$h.run.log" &&
        [ -n "$frame" ] && echo "$frame" | grep -qE -f <(grep -v '^#' tests/fuzz/third-party.txt); then
       thirdparty=$((thirdparty + 1))
