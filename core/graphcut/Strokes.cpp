@@ -194,6 +194,16 @@ void writeStrokes(const std::string& path, const StrokeList& list) {
     writeFileAtomically(path, j.dump(1) + "\n");
 }
 
+namespace {
+// A string member of a JSON object, or "" when it is missing or not a string
+// (json::value would throw a type_error for a number: a damaged file must give
+// a FormatError that names the field, found by fuzzing).
+std::string stringField(const nlohmann::json& object, const char* key) {
+    const auto it = object.find(key);
+    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+} // namespace
+
 StrokeList readStrokes(const std::string& path) {
     const std::string text = readWholeFile(path);
     nlohmann::json j;
@@ -203,7 +213,7 @@ StrokeList readStrokes(const std::string& path) {
         throw FormatError(path, std::string("not a valid JSON stroke file: ") + e.what());
     }
     auto fail = [&](const std::string& problem) { throw FormatError(path, problem); };
-    if (!j.is_object() || j.value("format", std::string()) != "cisterna-strokes")
+    if (!j.is_object() || stringField(j, "format") != "cisterna-strokes")
         fail("not a Cisterna stroke file (\"format\": \"cisterna-strokes\" is missing)");
     if (!j.contains("version") || !j["version"].is_number_integer() || j["version"] != 1)
         fail("unsupported stroke file version (expected 1)");
@@ -232,7 +242,7 @@ StrokeList readStrokes(const std::string& path) {
         if (!js.is_object())
             fail(where + "not an object");
         Stroke s;
-        const auto label = js.value("label", std::string());
+        const auto label = stringField(js, "label");
         if (label == "object")
             s.label = kStrokeObject;
         else if (label == "background")
@@ -240,7 +250,7 @@ StrokeList readStrokes(const std::string& path) {
         else
             fail(where + "\"label\" must be \"object\" or \"background\"");
         try {
-            s.axis = parseAxis(js.value("axis", std::string()));
+            s.axis = parseAxis(stringField(js, "axis"));
         } catch (const InvalidArgument&) {
             fail(where + "\"axis\" must be \"z\", \"y\" or \"x\"");
         }
