@@ -4,7 +4,7 @@
 //   bench_graphcut_quality [--sbem DIR] [--phantom-size 256] [--organelles mito,golgi]
 //                          [--variants default,auto,learned] [--connectivity 6]
 //                          [--polarity 0] [--coarse-voxels 250000] [--weights ...] [--biases ...]
-//                          [--share-ceiling 0.02] [--scales 0.7,1.6,3.5] [--smoothing 5]
+//                          [--share-ceiling 0.02] [--scales 0.7,1.6,3.5,7] [--smoothing 20]
 //                          [--trees 24] [--depth 12]
 //                          [--skip-sbem] [--skip-phantom]
 //
@@ -247,7 +247,7 @@ int main(int argc, char** argv) {
                         "[--organelles mito,golgi,er,nucleus,pore] "
                         "[--variants default,auto,learned,histogram] [--connectivity 6|18|26] "
                         "[--weights 0.03,0.1] [--biases 0,2] [--share-ceiling 0.02] [--parts "
-                        "training,validation] [--scales 0.7,1.6,3.5] [--smoothing 5] "
+                        "training,validation] [--scales 0.7,1.6,3.5,7] [--smoothing 20] "
                         "[--trees 24] [--depth 12] "
                         "[--cancel-at 0.5,2,5 (cancel latency instead of F1)] "
                         "[--skip-sbem] [--skip-phantom]\n");
