@@ -3,6 +3,7 @@
 #include "TrainingCommand.h"
 
 #include "core/learning/TorchRuntime.h"
+#include "core/learning/TrainingText.h"
 
 #include <iostream>
 
@@ -23,12 +24,16 @@ public:
         addTrainingOptions(*s, "Iterations (ASEM: 5000-10000)");
         s->add_flag("--freeze-encoder", options_.freezeEncoder,
                     "Train only the decoder and the head");
+        s->add_option("--input-size", inputSize_,
+                      "Patch input size: n or z,y,x (default: up to 204 that fits)");
         addRunOptions(*s);
     }
 
     void run() override {
         const Model base = Model::load(model_);
         applyOptions(false); // the classes are the loaded model's
+        if (!inputSize_.empty())
+            options_.inputShape = parseShape3(inputSize_);
         TrainingData data = loadTrainingData(files_);
         chooseValidationSlab(data, base.metadata().network);
         std::cout << detectTorchRuntime().describe() << "\n"
@@ -38,7 +43,7 @@ public:
     }
 
 private:
-    std::string model_;
+    std::string model_, inputSize_;
 };
 
 } // namespace

@@ -1,6 +1,7 @@
 // Only with LibTorch: cisterna_learning defines CISTERNA_HAVE_TORCH for its users.
 #ifdef CISTERNA_HAVE_TORCH
 #include "Command.h"
+#include "WorkerMode.h"
 
 #include "core/io/VolumeIO.h"
 #include "core/learning/InterruptCancel.h"
@@ -40,6 +41,7 @@ public:
         s->add_option("--device", device_, "auto, cpu or cuda")->capture_default_str();
         s->add_flag("--no-mixed-precision", noMixed_, "Predict in fp32 on CUDA too");
         s->add_flag("--info", info_, "Print what the model file says and exit");
+        addProgressOption(*s, progress_);
     }
 
     void run() override {
@@ -70,8 +72,14 @@ public:
             options.tileInput = parseShape3(tile_);
         options.device = parseDevicePreference(device_);
         options.mixedPrecision = !noMixed_;
-        options.onWarning = [](const std::string& w) { std::cerr << "warning: " << w << "\n"; };
-        auto cancel = std::make_shared<CancelToken>();
+        options.onWarning = [](const std::string& w) {
+            std::cerr << "warning: " << w << "\n";
+            WorkerEvent event;
+            event.kind = WorkerEvent::Kind::Warning;
+            event.message = w;
+            emitWorkerEvent(event);
+        };
+        const auto cancel = commandCancelToken();
         InterruptCancel interrupt(cancel);
         const Stopwatch elapsed;
         int lastPercent = -1;
@@ -82,6 +90,10 @@ public:
                     lastPercent = percent;
                     std::cout << percent << " % (" << message << ")" << std::endl;
                 }
+                WorkerEvent event;
+                event.fraction = fraction;
+                event.message = message;
+                emitWorkerEvent(event);
             },
             cancel);
 
@@ -99,10 +111,18 @@ public:
                   << formatDuration(seconds) << " (" << rate << " Mvoxel/s)\n";
         for (const std::string& path : outputs)
             std::cout << "wrote " << path << "\n";
+        WorkerEvent event;
+        event.kind = WorkerEvent::Kind::Result;
+        event.fraction = 1;
+        event.message = "predicted " + std::to_string(info.shape.voxelCount()) + " voxels in " +
+                        formatDuration(seconds);
+        event.outputs = outputs;
+        emitWorkerEvent(event);
     }
 
 private:
-    std::string model_, image_, out_, format_ = "uint8", tile_, device_ = "auto";
+    std::string model_, image_, out_, format_ = "uint8", tile_, device_ = "auto",
+                                      progress_ = "text";
     bool noMixed_ = false, info_ = false;
 };
 

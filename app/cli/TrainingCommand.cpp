@@ -1,13 +1,16 @@
 // Only with LibTorch: cisterna_learning defines CISTERNA_HAVE_TORCH for its users.
 #ifdef CISTERNA_HAVE_TORCH
 #include "TrainingCommand.h"
+#include "WorkerMode.h"
 
 #include "core/learning/InterruptCancel.h"
 #include "core/learning/TrainingSetup.h"
 #include "core/learning/TrainingText.h"
 #include "core/util/Error.h"
 
+#include <algorithm>
 #include <iostream>
+#include <sstream>
 
 namespace cisterna::cli {
 
@@ -58,6 +61,7 @@ void TrainingCommand::addRunOptions(CLI::App& s) {
     s.add_option("--report-every", reportEvery_, "Print progress every N iterations")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
+    addProgressOption(s, progress_);
 }
 
 void TrainingCommand::applyOptions(bool withClassNames) {
@@ -89,31 +93,62 @@ void TrainingCommand::chooseValidationSlab(TrainingData& data, const UNetConfig&
 }
 
 void TrainingCommand::runAndSave(const std::function<TrainResult()>& train, const char* verb) {
-    auto cancel = std::make_shared<CancelToken>();
+    const auto cancel = commandCancelToken();
     const InterruptCancel interrupt(cancel);
     options_.cancel = cancel;
-    options_.onWarning = [](const std::string& w) { std::cerr << "warning: " << w << "\n"; };
+    options_.onWarning = [](const std::string& w) {
+        std::cerr << "warning: " << w << "\n";
+        WorkerEvent event;
+        event.kind = WorkerEvent::Kind::Warning;
+        event.message = w;
+        emitWorkerEvent(event);
+    };
     options_.onProgress = [this](const TrainingProgress& p) {
         if (p.iteration % reportEvery_ == 0 || p.iteration == p.totalIterations || p.validatedNow)
             std::cout << formatTrainingProgress(p) << std::endl;
+        // The app plots every iteration's loss, so every iteration is an event.
+        WorkerEvent event;
+        event.kind = WorkerEvent::Kind::Training;
+        event.iteration = p.iteration;
+        event.total = p.totalIterations;
+        event.fraction = double(p.iteration) / double(std::max<std::int64_t>(1, p.totalIterations));
+        event.loss = p.loss;
+        if (p.validatedNow)
+            event.f1 = p.validationF1;
+        event.etaSeconds = p.etaSeconds;
+        event.message = formatTrainingProgress(p);
+        emitWorkerEvent(event);
     };
     TrainResult result;
     try {
         result = train();
     } catch (const TrainingStopped& stopped) {
         const TrainResult& r = stopped.result();
-        std::cout << "stopped at iteration " << r.iterations;
+        std::ostringstream said;
+        said << "stopped at iteration " << r.iterations;
         if (!r.checkpointWritten.empty())
-            std::cout << "; checkpoint " << r.checkpointWritten << " (continue with --resume "
-                      << r.checkpointWritten << ")";
-        std::cout << "\n";
+            said << "; checkpoint " << r.checkpointWritten << " (continue with --resume "
+                 << r.checkpointWritten << ")";
+        std::cout << said.str() << "\n";
+        WorkerEvent event;
+        event.kind = WorkerEvent::Kind::Warning;
+        event.message = said.str();
+        emitWorkerEvent(event);
         throw;
     }
     result.model.save(out_);
-    std::cout << verb << " " << result.iterations << " iterations on " << result.device;
+    std::ostringstream said;
+    said << verb << " " << result.iterations << " iterations on " << result.device;
+    said.precision(3);
     if (result.validationF1)
-        std::cout << ", validation F1 " << *result.validationF1;
-    std::cout << "\nwrote " << out_ << "\n";
+        said << ", validation F1 " << *result.validationF1;
+    std::cout << said.str() << "\nwrote " << out_ << "\n";
+    WorkerEvent event;
+    event.kind = WorkerEvent::Kind::Result;
+    event.fraction = 1;
+    event.message = said.str();
+    event.outputs = {out_};
+    emitWorkerEvent(event);
 }
 
 } // namespace cisterna::cli

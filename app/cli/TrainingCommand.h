@@ -36,7 +36,7 @@ protected:
     std::string out_;
 
 private:
-    std::string labelValues_, classes_, device_ = "auto";
+    std::string labelValues_, classes_, device_ = "auto", progress_ = "text";
     std::optional<std::int64_t> unlabelled_;
     bool noMirror_ = false, noTranspose_ = false, noMixed_ = false;
     std::int64_t reportEvery_ = 10;

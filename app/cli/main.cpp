@@ -1,7 +1,9 @@
 // cisterna-cli: the headless twin of every action of the desktop app, for scripts,
 // tests and clusters. Exit code 0 on success; on any error a message on stderr and
-// a non-zero code (1 for errors while running, 2 for wrong command-line usage).
+// a non-zero code (1 for errors while running, 2 for wrong command-line usage, 3 when
+// a job was stopped on request: Ctrl+C, SIGTERM or the app's "cancel").
 #include "Command.h"
+#include "WorkerMode.h"
 
 #include "core/plugin/PluginRegistry.h"
 #include "core/util/Error.h"
@@ -63,15 +65,35 @@ int main(int argc, char** argv) {
         printVersion();
         return 0;
     }
+    // The subcommand that runs, and whether it runs as the app's worker.
+    cisterna::cli::Command* chosen = nullptr;
+    for (auto& c : commands)
+        if (c->subcommand && c->subcommand->parsed())
+            chosen = c.get();
+    if (chosen) {
+        const CLI::Option* progress = chosen->subcommand->get_option_no_throw("--progress");
+        if (progress && progress->count() > 0 && progress->as<std::string>() == "json")
+            cisterna::cli::startWorkerMode();
+    }
+    // Ends the job with a message on stderr and, for the app, an error event.
+    const auto fail = [](const std::string& message, bool cancelled) {
+        std::cerr << "cisterna-cli: " << (cancelled ? "" : "error: ") << message << "\n";
+        cisterna::WorkerEvent event;
+        event.kind = cisterna::WorkerEvent::Kind::Error;
+        event.message = message;
+        event.cancelled = cancelled;
+        cisterna::cli::emitWorkerEvent(event);
+        return cancelled ? cisterna::kWorkerStopped : 1;
+    };
     try {
-        for (auto& c : commands)
-            if (c->subcommand && c->subcommand->parsed()) {
-                c->run();
-                return 0;
-            }
+        if (chosen) {
+            chosen->run();
+            return 0;
+        }
+    } catch (const cisterna::Cancelled& e) {
+        return fail(e.what(), true);
     } catch (const std::exception& e) {
-        std::cerr << "cisterna-cli: error: " << e.what() << "\n";
-        return 1;
+        return fail(e.what(), false);
     }
     std::cerr << app.help();
     return 2;

@@ -7,16 +7,21 @@
 #include "core/learning/Model.h"
 #include "core/learning/PostProcess.h"
 #include "core/util/AtomicWrite.h"
+#include "core/worker/ChildProcess.h"
+#include "core/worker/WorkerProtocol.h"
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sys/wait.h>
+#include <tuple>
 
 using namespace cisterna;
 using test::runCli;
@@ -218,4 +223,93 @@ TEST_CASE("predict killed with SIGKILL leaves no output that passes for a finish
         REQUIRE(again.dataType() == reference.dataType());
         CHECK(std::memcmp(again.data(), reference.data(), reference.byteCount()) == 0);
     }
+}
+
+TEST_CASE("cisterna-cli speaks the worker protocol: only events on stdout, cancel on stdin",
+          "[learning][cli][worker]") {
+    test::Scratch dir("cli-worker");
+    const std::string image = dir.file("ph.nrrd"), labels = dir.file("ph_labels.nrrd");
+    const std::string model = dir.file("m.cmodel");
+    REQUIRE(runCli("phantom --out " + image + " --size 40 --seed 3").exitCode == 0);
+    const std::vector<std::string> train{
+        CISTERNA_CLI,  "train", "--image",      image, "--labels",   labels,
+        "--organelle", "cell",  "--features",   "4",   "--levels",   "1",
+        "--device",    "cpu",   "--input-size", "36",  "--progress", "json"};
+    // Every line on stdout is an event, whatever the command prints for people.
+    const auto run = [](std::vector<std::string> argv,
+                        const std::function<void(ChildProcess&, const WorkerEvent&)>& onEvent) {
+        ChildProcess worker(argv);
+        std::vector<WorkerEvent> events;
+        std::vector<std::string> foreign;
+        while (worker.pump(1000, [&](const std::string& line) {
+            if (auto e = decodeWorkerEvent(line)) {
+                events.push_back(*e);
+                if (onEvent)
+                    onEvent(worker, *e);
+            } else {
+                foreign.push_back(line);
+            }
+        })) {
+        }
+        CHECK(foreign.empty());
+        return std::make_pair(worker.wait(), events);
+    };
+
+    std::vector<std::string> argv = train;
+    argv.insert(argv.end(), {"--iterations", "3", "--out", model});
+    auto [exit, events] = run(argv, {});
+    REQUIRE(exit.succeeded());
+    REQUIRE(events.size() == 4);
+    for (int i = 0; i < 3; ++i) {
+        CHECK(events[i].kind == WorkerEvent::Kind::Training);
+        CHECK(events[i].iteration == i + 1);
+        CHECK(events[i].total == 3);
+        CHECK(std::isfinite(events[i].loss));
+    }
+    CHECK(events.back().kind == WorkerEvent::Kind::Result);
+    CHECK(events.back().outputs == std::vector<std::string>{model});
+    CHECK(Model::load(model).metadata().iterations == 3);
+
+    // Prediction reports its progress and names what it wrote.
+    const std::string prob = dir.file("prob_{class}.nrrd");
+    std::tie(exit, events) = run({CISTERNA_CLI, "predict", "--model", model, "--image", image,
+                                  "--out", prob, "--progress", "json"},
+                                 {});
+    REQUIRE(exit.succeeded());
+    REQUIRE(events.size() >= 2);
+    CHECK(events.front().kind == WorkerEvent::Kind::Progress);
+    CHECK(events.back().kind == WorkerEvent::Kind::Result);
+    REQUIRE(events.back().outputs.size() == 1);
+    CHECK(readVolumeInfo(events.back().outputs.front()).shape == Shape3{40, 40, 40});
+
+    // "cancel" on stdin stops a long training after the iteration in flight, with a
+    // checkpoint, exit status 3 and a last event that says it was cancelled.
+    argv = train;
+    argv.insert(argv.end(), {"--iterations", "100000", "--out", dir.file("long.cmodel")});
+    bool sent = false;
+    std::tie(exit, events) = run(argv, [&](ChildProcess& worker, const WorkerEvent& e) {
+        if (e.kind == WorkerEvent::Kind::Training && !sent)
+            sent = worker.write("cancel\n");
+    });
+    INFO(exit.describe());
+    CHECK(exit.code == kWorkerStopped);
+    CHECK_FALSE(exit.signalled);
+    REQUIRE_FALSE(events.empty());
+    CHECK(events.back().kind == WorkerEvent::Kind::Error);
+    CHECK(events.back().cancelled);
+    // It stopped soon after: the checkpoint's iteration is among the last reported.
+    const auto trained = std::count_if(events.begin(), events.end(), [](const WorkerEvent& e) {
+        return e.kind == WorkerEvent::Kind::Training;
+    });
+    CHECK(trained < 1000);
+    CHECK(std::filesystem::exists(dir.file("long.cmodel.checkpoint")));
+    CHECK_FALSE(std::filesystem::exists(dir.file("long.cmodel")));
+
+    // The end of stdin means the app is gone: the worker stops too.
+    argv = train;
+    argv.insert(argv.end(), {"--iterations", "100000", "--out", dir.file("orphan.cmodel")});
+    std::tie(exit, events) =
+        run(argv, [](ChildProcess& worker, const WorkerEvent&) { worker.closeStdin(); });
+    CHECK(exit.code == kWorkerStopped);
+    CHECK(std::filesystem::exists(dir.file("orphan.cmodel.checkpoint")));
 }

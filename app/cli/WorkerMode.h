@@ -1,0 +1,29 @@
+#pragma once
+// `--progress json`: cisterna-cli as the app's learning worker (core/worker/
+// WorkerProtocol.h). Once started, the process's stdout carries only protocol events
+// (everything else printed, by us or by a library, goes to stderr), and a "cancel"
+// line on stdin or its end of file cancels the job's token, as Ctrl+C does.
+#include "core/util/Progress.h"
+#include "core/worker/WorkerProtocol.h"
+
+#include <CLI/CLI.hpp>
+
+#include <memory>
+#include <string>
+
+namespace cisterna::cli {
+
+// Adds `--progress text|json` to a subcommand.
+void addProgressOption(CLI::App& subcommand, std::string& mode);
+
+// Switches this process into worker mode (idempotent).
+void startWorkerMode();
+bool inWorkerMode();
+// Writes one event on the protocol channel; nothing outside worker mode.
+void emitWorkerEvent(const WorkerEvent& event);
+
+// The token a command's job runs with: Ctrl+C, SIGTERM (InterruptCancel) and, in
+// worker mode, the app's "cancel" all cancel it.
+std::shared_ptr<CancelToken> commandCancelToken();
+
+} // namespace cisterna::cli
