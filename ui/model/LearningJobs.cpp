@@ -5,17 +5,18 @@
 #include "core/util/Error.h"
 
 #if CISTERNA_HAVE_TORCH
-#include "core/learning/Model.h"
+#include "ui/model/WorkerRun.h"
+
+#include "core/io/VolumeIO.h"
 #include "core/learning/PostProcess.h"
-#include "core/learning/Prediction.h"
-#include "core/learning/Training.h"
 #include "core/learning/TrainingSetup.h"
-#include "core/learning/TrainingText.h"
 #include "core/learning/UNetConfig.h"
 #endif
 
+#include <QDir>
 #include <QFileInfo>
 #include <QPointer>
+#include <QTemporaryDir>
 
 #include <algorithm>
 #include <cmath>
@@ -60,6 +61,37 @@ QString describeTrainingPatch(const TrainSettings& settings, const DocumentModel
     }
 }
 
+namespace {
+
+// A private folder for the files a job hands to the worker and gets back. The worker
+// starts only once its inputs are complete, and nobody else knows the folder, so
+// these writes need no rename dance; the folder goes with the job.
+class WorkerFolder {
+public:
+    WorkerFolder() : dir_(QDir(QDir::tempPath()).filePath("cisterna-job-XXXXXX")) {
+        if (!dir_.isValid())
+            throw Error("cannot create a folder for the worker's files in " +
+                        QDir::tempPath().toStdString() + ": " + dir_.errorString().toStdString());
+    }
+    std::string file(const char* name) const { return dir_.filePath(name).toStdString(); }
+
+private:
+    QTemporaryDir dir_;
+};
+
+std::string decimal(double value) {
+    std::ostringstream s;
+    s.precision(17);
+    s << value;
+    return s.str();
+}
+
+std::string shapeText(const Shape3& s) {
+    return std::to_string(s.z) + "," + std::to_string(s.y) + "," + std::to_string(s.x);
+}
+
+} // namespace
+
 Job* startTraining(JobManager& jobs, DocumentModel& document, int organelle,
                    const TrainSettings& settings) {
     const Organelle& o = document.organelle(organelle);
@@ -69,62 +101,50 @@ Job* startTraining(JobManager& jobs, DocumentModel& document, int organelle,
     if (settings.modelPath.isEmpty())
         throw InvalidArgument("no file name for the trained model");
     const int uid = o.uid;
-    TrainingData data;
-    data.image = document.image();
-    data.labels = o.layer(Layer::Truth); // a snapshot (JobManager.h)
-    data.description = "labels of " + o.name.toStdString() + " on " + document.name().toStdString();
-    TrainOptions options;
-    options.network = networkFor(settings, document.voxelSize(), data.image.shape());
-    options.organelle = o.name.toStdString();
-    if (settings.patchSize > 0)
-        options.inputShape =
-            trainingPatchShape(options.network, settings.patchSize, data.image.shape());
-    options.iterations = settings.iterations;
-    options.learningRate = settings.learningRate;
-    options.seed = settings.seed;
-    options.freezeEncoder = settings.freezeEncoder;
+    const Volume image = document.image();
+    const Volume labels = o.layer(Layer::Truth); // a snapshot (JobManager.h)
+    // The worker's command line, built here from what the user chose; it applies the
+    // app's own rules (network for the voxel size, validation slab) as the CLI does.
+    const bool tune = !settings.baseModel.isEmpty();
+    std::vector<std::string> args{tune ? "finetune" : "train"};
+    if (tune) {
+        args.insert(args.end(), {"--model", settings.baseModel.toStdString()});
+        if (settings.freezeEncoder)
+            args.push_back("--freeze-encoder");
+    } else {
+        args.insert(args.end(), {"--organelle", o.name.toStdString(), "--features",
+                                 std::to_string(settings.baseFeatures), "--levels",
+                                 std::to_string(settings.levels)});
+    }
+    if (settings.patchSize > 0) {
+        const UNetConfig network = networkFor(settings, document.voxelSize(), image.shape());
+        args.insert(args.end(),
+                    {"--input-size",
+                     shapeText(trainingPatchShape(network, settings.patchSize, image.shape()))});
+    }
+    args.insert(args.end(),
+                {"--iterations", std::to_string(settings.iterations), "--lr",
+                 decimal(settings.learningRate), "--seed", std::to_string(settings.seed), "--out",
+                 settings.modelPath.toStdString()});
+    if (settings.validate)
+        args.insert(args.end(),
+                    {"--validation-region", "auto", "--validate-every",
+                     std::to_string(std::max<std::int64_t>(1, settings.iterations / 10))});
     QPointer<DocumentModel> doc(&document);
     const QString modelPath = settings.modelPath;
-    const QString baseModel = settings.baseModel;
-    const QString title = (baseModel.isEmpty() ? "Train: " : "Fine-tune: ") + o.name;
-    const bool validate = settings.validate;
-    return jobs.start(title, JobKind::Train, [=](JobContext& context) mutable -> JobFinish {
-        if (validate) {
-            context.report(0, "choosing a validation slab");
-            data.validationRegion = validationSlabWithMostLabels(options.network, data.labels);
-            if (data.validationRegion)
-                options.validateEvery = std::max<std::int64_t>(1, options.iterations / 10);
-        }
-        options.cancel = context.cancelToken();
-        options.onProgress = [&context](const TrainingProgress& p) {
-            const double nan = std::numeric_limits<double>::quiet_NaN();
-            context.addCurvePoints(double(p.iteration), p.loss,
-                                   p.validatedNow && p.validationF1 ? *p.validationF1 : nan,
-                                   p.etaSeconds);
-            context.setProgress(double(p.iteration) /
-                                    double(std::max<std::int64_t>(1, p.totalIterations)),
-                                formatTrainingProgress(p)); // the CLI's line too
-        };
-        std::string warnings;
-        options.onWarning = [&warnings](const std::string& w) { warnings += w + " "; };
-        context.report(0, baseModel.isEmpty() ? "preparing the training data"
-                                              : "loading the base model");
-        TrainResult result;
-        if (baseModel.isEmpty()) {
-            result = trainModel(data, options);
-        } else {
-            const Model base = Model::load(baseModel.toStdString());
-            result = finetuneModel(base, data, options);
-        }
-        result.model.save(modelPath.toStdString());
-        std::ostringstream m;
-        m << result.iterations << " iterations on " << result.device;
-        m.precision(3);
-        if (result.validationF1)
-            m << ", validation F1 " << *result.validationF1;
-        if (!warnings.empty())
-            m << ". " << warnings;
-        context.setProgress(1, m.str());
+    const QString title = (tune ? "Fine-tune: " : "Train: ") + o.name;
+    return jobs.start(title, JobKind::Train, [=](JobContext& context) -> JobFinish {
+        context.report(0, "handing the image and labels to the worker");
+        const WorkerFolder folder;
+        std::vector<std::string> command = args;
+        command.insert(command.end(), {"--image", folder.file("image.nrrd"), "--labels",
+                                       folder.file("labels.nrrd")});
+        writeVolume(folder.file("image.nrrd"), image);
+        writeVolume(folder.file("labels.nrrd"), labels);
+        context.report(0, tune ? "loading the base model" : "preparing the training data");
+        const WorkerOutcome outcome = runWorker(context, command);
+        context.setProgress(1, outcome.message +
+                                   (outcome.warnings.empty() ? "" : ". " + outcome.warnings));
         return [doc, uid, modelPath] {
             const int index = doc ? doc->indexOfUid(uid) : -1;
             if (index < 0)
@@ -156,27 +176,33 @@ Job* startPrediction(JobManager& jobs, DocumentModel& document, int organelle,
     const bool whole = region.size == shape;
     return jobs.start(
         "Predict: " + o.name, JobKind::Predict, [=](JobContext& context) -> JobFinish {
-            context.report(0, "loading the model");
-            const Model model = Model::load(modelPath.toStdString());
-            PredictOptions options;
-            options.outputType = DataType::UInt8;
-            options.progress = context.progressRange(0.02, 0.98);
-            std::string warnings;
-            options.onWarning = [&warnings](const std::string& w) { warnings += w + " "; };
-            std::vector<Volume> maps =
-                predictVolume(model, whole ? image : image.crop(region), options);
-            if (maps.empty())
+            context.report(0, "handing the image to the worker");
+            const WorkerFolder folder;
+            writeVolume(folder.file("image.nrrd"), whole ? image : image.crop(region));
+            // {class}: the worker names one output per class; the organelle's map is
+            // the first.
+            const WorkerOutcome outcome =
+                runWorker(context, {"predict", "--model", modelPath.toStdString(), "--image",
+                                    folder.file("image.nrrd"), "--out",
+                                    folder.file("prediction_{class}.nrrd"), "--format", "uint8"});
+            if (outcome.outputs.empty())
                 throw InvalidArgument("the model predicted no class");
+            context.setProgress(0.99, "reading the prediction");
+            const Volume map = readVolume(outcome.outputs.front());
+            if (map.shape() != region.size || map.dataType() != DataType::UInt8)
+                throw FormatError(outcome.outputs.front(),
+                                  "the worker's prediction is " + toString(map.shape()) +
+                                      ", not the " + toString(region.size) + " asked for");
             Volume full;
             if (whole) {
-                full = maps.front().contiguous();
+                full = map.contiguous();
             } else {
                 // Outside the region the previous prediction stays as it was.
                 full = previous.isNull() ? Volume::allocate(DataType::UInt8, shape,
                                                             VolumeRole::Image, "prediction")
                                          : previous.clone();
                 auto dst = full.view<std::uint8_t>();
-                auto src = maps.front().view<std::uint8_t>();
+                auto src = map.view<std::uint8_t>();
                 for (std::int64_t z = 0; z < region.size.z; ++z)
                     for (std::int64_t y = 0; y < region.size.y; ++y) {
                         const std::uint8_t* from = src.row(z, y);
@@ -185,7 +211,7 @@ Job* startPrediction(JobManager& jobs, DocumentModel& document, int organelle,
                         std::copy(from, from + region.size.x, to);
                     }
             }
-            context.setProgress(1, warnings.empty() ? "done" : warnings);
+            context.setProgress(1, outcome.warnings.empty() ? "done" : outcome.warnings);
             return [doc, uid, full, modelPath] {
                 const int index = doc ? doc->indexOfUid(uid) : -1;
                 if (index < 0)
