@@ -31,5 +31,6 @@ std::unique_ptr<Command> makeTrainCommand();
 std::unique_ptr<Command> makeFinetuneCommand();
 std::unique_ptr<Command> makePredictCommand();
 std::unique_ptr<Command> makePostprocessCommand();
+std::unique_ptr<Command> makeDevicesCommand();
 
 } // namespace cisterna::cli

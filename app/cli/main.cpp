@@ -52,6 +52,7 @@ int main(int argc, char** argv) {
     commands.push_back(cisterna::cli::makeFinetuneCommand());
     commands.push_back(cisterna::cli::makePredictCommand());
     commands.push_back(cisterna::cli::makePostprocessCommand());
+    commands.push_back(cisterna::cli::makeDevicesCommand());
 #endif
     for (auto& c : commands)
         c->setup(app);

@@ -3,6 +3,7 @@
 #include "core/util/Error.h"
 #include "core/util/Text.h"
 
+#include <ATen/Version.h>
 #include <torch/cuda.h>
 #include <torch/utils.h>
 #include <torch/version.h>
@@ -22,7 +23,22 @@ TorchRuntime detectTorchRuntime() {
         runtime.cudaAvailable ? static_cast<int>(torch::cuda::device_count()) : 0;
     runtime.cpuThreads = torch::get_num_threads();
     runtime.deviceName = runtime.cudaAvailable ? "cuda:0" : "cpu";
+    // The build settings are the one place LibTorch says whether it has CUDA at all,
+    // which is_available() (false without a GPU too) cannot tell apart.
+    runtime.cudaBuilt =
+        runtime.cudaAvailable || at::show_config().find("USE_CUDA=ON") != std::string::npos;
     return runtime;
+}
+
+std::string TorchRuntime::reason() const {
+    if (cudaAvailable)
+        return std::to_string(cudaDeviceCount) + " CUDA GPU" + (cudaDeviceCount == 1 ? "" : "s") +
+               " visible; jobs use the first";
+    if (!cudaBuilt)
+        return "this build's LibTorch " + libtorchVersion +
+               " has no CUDA: Debian's is CPU-only, the README says how to build for a GPU";
+    return "LibTorch " + libtorchVersion +
+           " has CUDA but sees no GPU: no NVIDIA driver, or CUDA_VISIBLE_DEVICES hides it";
 }
 
 std::string TorchRuntime::describe() const {

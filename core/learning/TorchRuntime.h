@@ -11,7 +11,11 @@ struct TorchRuntime {
     int cudaDeviceCount = 0;
     int cpuThreads = 0;
     std::string deviceName;       // "cuda:0" or "cpu"
+    bool cudaBuilt = false;       // this LibTorch was compiled with CUDA
     std::string describe() const; // one line for --version and logs
+    // Why jobs run where they run, in one sentence for the Train dialog: no CUDA in
+    // this build's LibTorch, a CUDA build that sees no GPU, or the GPUs found.
+    std::string reason() const;
 };
 
 TorchRuntime detectTorchRuntime();

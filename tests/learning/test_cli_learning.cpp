@@ -11,6 +11,7 @@
 #include "core/worker/WorkerProtocol.h"
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -312,4 +313,25 @@ TEST_CASE("cisterna-cli speaks the worker protocol: only events on stdout, cance
         run(argv, [](ChildProcess& worker, const WorkerEvent&) { worker.closeStdin(); });
     CHECK(exit.code == kWorkerStopped);
     CHECK(std::filesystem::exists(dir.file("orphan.cmodel.checkpoint")));
+}
+
+TEST_CASE("cisterna-cli devices says where jobs run and why", "[learning][cli]") {
+    const test::CliResult text = runCli("devices");
+    INFO(text.out << text.err);
+    REQUIRE(text.exitCode == 0);
+    CHECK(contains(text.out, "jobs run on: "));
+    CHECK(contains(text.out, "because: "));
+    const test::CliResult json = runCli("devices --json");
+    REQUIRE(json.exitCode == 0);
+    const auto j = nlohmann::json::parse(json.out);
+    const bool cuda = j.at("cuda_devices").get<int>() > 0;
+    CHECK(j.at("device") == (cuda ? "cuda:0" : "cpu"));
+    CHECK(j.at("cpu_threads").get<int>() >= 1);
+    const std::string reason = j.at("reason");
+    if (cuda)
+        CHECK(contains(reason, "GPU"));
+    else if (!j.at("cuda_built").get<bool>()) // Debian's LibTorch
+        CHECK(contains(reason, "has no CUDA"));
+    else
+        CHECK(contains(reason, "sees no GPU"));
 }

@@ -353,6 +353,12 @@ TEST_CASE("the Train dialog sets the training patch and shows the sizes it gives
     REQUIRE(sizes);
     CHECK(dialog.settings().patchSize == 0);
     CHECK(sizes->text().startsWith("automatic"));
+    // Where the job will run and why, as the worker answered (cisterna-cli devices).
+    auto* device = dialog.findChild<QLabel*>("device");
+    REQUIRE(device);
+    INFO(device->text().toStdString());
+    CHECK((device->text().startsWith("cpu: ") || device->text().startsWith("cuda:0: ")));
+    CHECK(device->text().contains("LibTorch"));
 
     features->setValue(4);
     levels->setValue(1);

@@ -1,5 +1,7 @@
 #include "ui/widgets/JobDialogs.h"
 
+#include "ui/model/WorkerDevices.h"
+
 #include "core/io/VolumeFileFilters.h"
 #include "core/util/Error.h"
 
@@ -107,6 +109,13 @@ TrainDialog::TrainDialog(const DocumentModel& document, int organelle, bool fine
         patch_->hide();
         patchSizes_->hide();
     }
+    // Where the job will run and why, as the worker (maybe a CUDA build) reports it.
+    auto* device = new QLabel(this);
+    device->setObjectName("device");
+    device->setWordWrap(true);
+    device->setText(learningAvailable() ? describeWorkerDevices(workerDevices(3000))
+                                        : "this Cisterna was built without LibTorch");
+    addRow(form, "Runs on", device);
     validate_ = new QCheckBox("Hold out a slab for the validation F1", this);
     validate_->setChecked(true);
     addRow(form, "", validate_);

@@ -1,5 +1,7 @@
 #include "ui/widgets/MainWindow.h"
 
+#include "ui/model/WorkerDevices.h"
+
 #include "ui/render/Scene3D.h"
 #include "ui/render/SceneUpdater.h"
 #include "ui/widgets/EvaluationPanel.h"
@@ -24,6 +26,8 @@ MainWindow::MainWindow(QWidget* parent, const QString& autosaveFolder)
     : QMainWindow(parent), app_(autosaveFolder), scene_(std::make_unique<Scene3D>()),
       prompts_(std::make_unique<UserPrompts>()) {
     setWindowTitle("Cisterna");
+    if (learningAvailable())
+        askWorkerDevices(); // ready by the time the Train dialog opens
     setAcceptDrops(true);
     setDockNestingEnabled(true);
     updater_ = new SceneUpdater(&model_, scene_.get(), this);
