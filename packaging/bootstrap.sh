@@ -2,6 +2,10 @@
 # Set-up for a fresh Debian 12 machine (see README):
 #   packaging/bootstrap.sh run    install what is missing, build, open the app on the demo
 #   packaging/bootstrap.sh test   install what is missing, build, run the whole test suite
+# CISTERNA_LIBTORCH=<folder> builds the learning engine and its worker (cisterna-cli)
+# against that LibTorch instead of Debian's CPU-only one: LibTorch's own archive, or
+# the Python torch wheel's folder (python3 -c 'import torch, os; print(os.path.dirname(
+# torch.__file__))'). Everything else stays Debian's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-}
@@ -21,8 +25,20 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 jobs=$(nproc)
+# Debian's LibTorch unless another is named; named explicitly either way, so that a
+# build configured once with CISTERNA_LIBTORCH goes back when it is unset.
+torch_dir=/usr/lib/x86_64-linux-gnu/cmake/Torch
+if [ -n "${CISTERNA_LIBTORCH:-}" ]; then
+  torch_dir="$CISTERNA_LIBTORCH/share/cmake/Torch"
+  if [ ! -f "$torch_dir/TorchConfig.cmake" ]; then
+    echo "CISTERNA_LIBTORCH=$CISTERNA_LIBTORCH holds no share/cmake/Torch/TorchConfig.cmake:" \
+         "give LibTorch's folder or the torch wheel's" >&2
+    exit 2
+  fi
+  echo "== learning engine against $CISTERNA_LIBTORCH"
+fi
 echo "== building (release preset, $jobs jobs)"
-cmake --preset release
+cmake --preset release -DTorch_DIR="$torch_dir"
 cmake --build --preset release -j "$jobs"
 
 if [ "$mode" = run ]; then
