@@ -56,7 +56,8 @@ void runPrediction(const Model& model, const Shape3& shape, const Vec3d& voxelSi
                       "predicting tiles of " + toString(plan.tile.input) +
                           " (a smaller tile needs less)");
     DeviceScope scope(state, device);
-    predictTiles(state.net, device, plan, shape, source, sink, options.progress);
+    predictTiles(state.net, device, plan, shape, source, sink, options.progress,
+                 options.includeTile);
 }
 
 } // namespace

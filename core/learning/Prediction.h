@@ -26,6 +26,10 @@ struct PredictOptions {
     bool mixedPrecision = true; // CUDA only
     Progress progress;          // fraction of tiles done; cancel throws Cancelled
     std::function<void(const std::string&)> onWarning; // e.g. another voxel size
+    // Which tiles of planPrediction()'s plan to predict (all when unset): one task's
+    // share of a cluster array, or the blocks not done yet. Skipped tiles' output
+    // boxes are never handed to a sink.
+    std::function<bool(const Index3& tile)> includeTile;
 };
 
 // Reads any box inside the volume (the mirror padding is added by the caller).

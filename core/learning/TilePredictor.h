@@ -16,10 +16,14 @@ using TensorSource = std::function<torch::Tensor(const Box3& box)>;
 // Softmax of all channels (classes + 1, z, y, x), float on the CPU, for an output box.
 using TensorSink = std::function<void(const Box3& box, const torch::Tensor& softmax)>;
 
-// Runs `net` (already on device.device, in eval mode) over every tile of `plan`.
-// progress.report() is called per tile (and throws Cancelled when cancelled).
+// Which tiles to run (nullptr: all of them).
+using TileFilter = std::function<bool(const Index3& tile)>;
+
+// Runs `net` (already on device.device, in eval mode) over the tiles of `plan` that
+// `include` accepts, in plan order. progress.report() is called per tile (and throws
+// Cancelled when cancelled).
 void predictTiles(UNet& net, const ComputeDevice& device, const TilePlan& plan,
                   const Shape3& volume, const TensorSource& source, const TensorSink& sink,
-                  const Progress& progress);
+                  const Progress& progress, const TileFilter& include = nullptr);
 
 } // namespace cisterna

@@ -8,8 +8,6 @@
 
 namespace cisterna {
 
-namespace {
-
 BlockReader fileReader(const std::string& path) {
     const VolumeInfo info = readVolumeInfo(path);
     BlockReader reader;
@@ -31,8 +29,6 @@ void checkOutputCount(const Model& model, std::size_t outputs) {
                               (classes == 1 ? " class" : " classes") + " but " +
                               std::to_string(outputs) + " output paths were given");
 }
-
-} // namespace
 
 void predictFileTo(const Model& model, const std::string& inputPath,
                    const std::vector<BlockWriter*>& writers, const PredictOptions& options) {

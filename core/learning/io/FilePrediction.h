@@ -11,6 +11,11 @@
 
 namespace cisterna {
 
+// Reads boxes of a volume file (only the chunks a box touches, for chunked formats).
+BlockReader fileReader(const std::string& path);
+// Throws InvalidArgument unless `outputs` is the model's class count.
+void checkOutputCount(const Model& model, std::size_t outputs);
+
 // One probability map per class of the model at outputPaths (same count). Chunked
 // outputs (Zarr, N5, HDF5) are written block by block; other formats are predicted in
 // memory (when it fits) and written at the end. Nothing appears at an output path
