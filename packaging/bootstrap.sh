@@ -13,7 +13,9 @@ case "$mode" in run|test) ;; *) echo "usage: $0 run|test" >&2; exit 2 ;; esac
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
-mapfile -t wanted < <(grep -v '^#' packaging/debian-packages.txt | grep -v '^$')
+lists=(packaging/debian-packages.txt)
+[ "$mode" = test ] && lists+=(packaging/debian-test-packages.txt)
+mapfile -t wanted < <(cat "${lists[@]}" | grep -v '^#' | grep -v '^$')
 missing=()
 for p in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

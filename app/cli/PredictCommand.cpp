@@ -1,19 +1,26 @@
 // Only with LibTorch: cisterna_learning defines CISTERNA_HAVE_TORCH for its users.
 #ifdef CISTERNA_HAVE_TORCH
 #include "Command.h"
+#include "SlurmArray.h"
 #include "WorkerMode.h"
 
 #include "core/io/VolumeIO.h"
+#include "core/io/VolumePath.h"
 #include "core/learning/InterruptCancel.h"
 #include "core/learning/Prediction.h"
 #include "core/learning/TorchRuntime.h"
 #include "core/learning/TrainingText.h"
+#include "core/learning/io/ClusterPrediction.h"
 #include "core/learning/io/FilePrediction.h"
 #include "core/util/Error.h"
 #include "core/util/Stopwatch.h"
 
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <iostream>
+#include <optional>
+#include <sstream>
 
 namespace cisterna::cli {
 namespace {
@@ -41,6 +48,20 @@ public:
         s->add_option("--device", device_, "auto, cpu or cuda")->capture_default_str();
         s->add_flag("--no-mixed-precision", noMixed_, "Predict in fp32 on CUDA too");
         s->add_flag("--info", info_, "Print what the model file says and exit");
+        s->add_option("--tasks", tasks_,
+                      "Share the volume among this many tasks (a Slurm array, or runs one "
+                      "after another): each predicts its tiles into the same Zarr output and "
+                      "skips the ones already done")
+            ->check(CLI::Range(1, 100000));
+        s->add_option("--task", task_,
+                      "Which task this is, 0 to tasks-1 (default: $SLURM_ARRAY_TASK_ID)");
+        s->add_flag("--slurm", slurm_,
+                    "With --tasks: write <out>.sbatch, an array job running each task, and "
+                    "submit it with sbatch (again after a failure: only what is missing runs)");
+        s->add_flag("--wait", wait_, "With --slurm: return when every task has ended");
+        s->add_option("--sbatch-option", sbatchOptions_,
+                      "With --slurm: an #SBATCH line for the script, e.g. --partition=gpu "
+                      "(repeatable)");
         addProgressOption(*s, progress_);
     }
 
@@ -63,6 +84,10 @@ public:
             if (at != std::string::npos)
                 path.replace(at, 7, name);
             outputs.push_back(path);
+        }
+        if (slurm_) {
+            submit(outputs);
+            return;
         }
         PredictOptions options;
         options.outputType = format_ == "uint8" ? DataType::UInt8 : DataType::Float32;
@@ -103,6 +128,10 @@ public:
                   << "image " << toString(info.shape) << ", " << plan.tileCount()
                   << " tiles of input " << toString(plan.tile.input) << " -> output "
                   << toString(plan.tile.output) << "\n";
+        if (tasks_ > 0) {
+            predictShare(model, outputs, options, writeOptions.float16, elapsed);
+            return;
+        }
         predictFile(model, image_, outputs, options, writeOptions);
         const double seconds = elapsed.seconds();
         char rate[64];
@@ -121,9 +150,110 @@ public:
     }
 
 private:
+    // One task's share of the volume (ClusterPrediction.h).
+    void predictShare(const Model& model, const std::vector<std::string>& outputs,
+                      const PredictOptions& options, bool float16, const Stopwatch& elapsed) {
+        PredictionShare share;
+        share.tasks = tasks_;
+        share.float16 = float16;
+        if (task_) {
+            share.task = *task_;
+        } else if (const char* id = std::getenv("SLURM_ARRAY_TASK_ID")) {
+            share.task = std::atoi(id);
+        } else {
+            throw InvalidArgument("--tasks needs --task (or a Slurm array task's "
+                                  "SLURM_ARRAY_TASK_ID)");
+        }
+        const ShareOutcome o =
+            predictFileShare(model, image_, outputs, options, share, identity(outputs));
+        std::ostringstream said;
+        said << "task " << share.task << " of " << share.tasks << ": predicted " << o.predicted
+             << " of its " << o.mine << " tiles";
+        if (o.skipped > 0)
+            said << " (" << o.skipped << " were done before)";
+        said << " in " << formatDuration(elapsed.seconds()) << "; " << o.doneNow << " of "
+             << o.tiles << " tiles of the volume are done";
+        std::cout << said.str() << "\n";
+        WorkerEvent event;
+        event.kind = WorkerEvent::Kind::Result;
+        event.fraction = 1;
+        event.message = said.str();
+        event.outputs = outputs;
+        emitWorkerEvent(event);
+    }
+
+    // What the outputs are filled with: a re-run with another model, image or format
+    // must not add its tiles to them.
+    std::string identity(const std::vector<std::string>& outputs) const {
+        namespace fs = std::filesystem;
+        std::error_code error;
+        const fs::path model = fs::absolute(model_);
+        const auto bytes = fs::file_size(model, error);
+        const auto time = fs::last_write_time(model, error).time_since_epoch().count();
+        std::ostringstream s;
+        s << "model " << model.string() << " (" << bytes << " bytes, modified " << time
+          << "); image " << fs::absolute(image_).string() << "; format " << format_ << "; "
+          << outputs.size() << " classes";
+        return s.str();
+    }
+
+    // --slurm: the same command, once per task of an array job.
+    void submit(const std::vector<std::string>& outputs) {
+        if (tasks_ <= 0)
+            throw InvalidArgument("--slurm needs --tasks: how many array tasks share the volume");
+        for (const std::string& path : outputs) {
+            const std::string ext = parseVolumePath(path).extension();
+            if (ext != ".zarr" && ext != ".ome.zarr")
+                throw InvalidArgument("--slurm writes Zarr (.zarr or .ome.zarr), where every "
+                                      "task writes its own chunks; not " +
+                                      path);
+        }
+        namespace fs = std::filesystem;
+        SlurmArrayJob job;
+        job.tasks = tasks_;
+        job.name = "cisterna-predict";
+        job.command = {fs::canonical("/proc/self/exe").string(),
+                       "predict",
+                       "--model",
+                       fs::absolute(model_).string(),
+                       "--image",
+                       fs::absolute(image_).string(),
+                       "--out",
+                       fs::absolute(out_).string(),
+                       "--format",
+                       format_,
+                       "--device",
+                       device_,
+                       "--tasks",
+                       std::to_string(tasks_),
+                       "--task",
+                       "$SLURM_ARRAY_TASK_ID"};
+        if (!tile_.empty())
+            job.command.insert(job.command.end(), {"--tile", tile_});
+        if (noMixed_)
+            job.command.push_back("--no-mixed-precision");
+        const std::string base = fs::absolute(out_).string();
+        const std::string stem = base.substr(0, base.find("{class}"));
+        job.logPattern = stem + ".slurm-%A_%a.log";
+        job.sbatchOptions = sbatchOptions_;
+        const std::string script = stem + ".sbatch";
+        const std::string id = submitSlurmArray(job, script, wait_);
+        std::cout << "submitted job " << id << ": " << tasks_ << " tasks (" << script << "; logs "
+                  << job.logPattern << ")" << (wait_ ? ", all ended" : "") << "\n";
+        WorkerEvent event;
+        event.kind = WorkerEvent::Kind::Result;
+        event.fraction = 1;
+        event.message = "submitted Slurm job " + id;
+        event.outputs = outputs;
+        emitWorkerEvent(event);
+    }
+
     std::string model_, image_, out_, format_ = "uint8", tile_, device_ = "auto",
                                       progress_ = "text";
-    bool noMixed_ = false, info_ = false;
+    bool noMixed_ = false, info_ = false, slurm_ = false, wait_ = false;
+    int tasks_ = 0;
+    std::optional<int> task_;
+    std::vector<std::string> sbatchOptions_;
 };
 
 } // namespace

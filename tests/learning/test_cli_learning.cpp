@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -334,4 +335,101 @@ TEST_CASE("cisterna-cli devices says where jobs run and why", "[learning][cli]")
         CHECK(contains(reason, "has no CUDA"));
     else
         CHECK(contains(reason, "sees no GPU"));
+}
+
+namespace {
+
+// A tiny untrained model, a 96^3 phantom (125 tiles of output 20) and the
+// single-process prediction of it, for the cluster tests.
+struct ClusterScene {
+    explicit ClusterScene(const test::Scratch& dir)
+        : model(dir.file("m.cmodel")), image(dir.file("img.nrrd")), single(dir.file("one.nrrd")) {
+        Model::create(test::tinyMetadata(test::tinyNetwork(), {36, 36, 36}), 4).save(model);
+        REQUIRE(runCli("phantom --out " + image + " --size 96 --seed 2").exitCode == 0);
+        const test::CliResult r =
+            runCli("predict --model " + model + " --image " + image + " --out " + single + tile);
+        INFO(r.out << r.err);
+        REQUIRE(r.exitCode == 0);
+    }
+    bool matches(const std::string& output) const {
+        const Volume a = readVolume(single), b = readVolume(output);
+        return a.shape() == b.shape() && a.dataType() == b.dataType() &&
+               std::memcmp(a.contiguous().data(), b.contiguous().data(), a.byteCount()) == 0;
+    }
+    std::string model, image, single;
+    std::string tile = " --tile 36";
+};
+
+} // namespace
+
+TEST_CASE("a prediction task killed midway is completed by its re-run, equal to one process",
+          "[learning][cli][cluster]") {
+    test::Scratch dir("cli-cluster-kill");
+    const ClusterScene scene(dir);
+    const std::string shared = dir.file("shared.zarr");
+    ChildProcess task({CISTERNA_CLI, "predict", "--model", scene.model, "--image", scene.image,
+                       "--out", shared, "--tile", "36", "--tasks", "1", "--task", "0", "--progress",
+                       "json"});
+    while (task.pump(1000, [&](const std::string& line) {
+        const auto e = decodeWorkerEvent(line);
+        if (e && e->message == "tile 40 of 125")
+            task.signal(SIGKILL);
+    })) {
+    }
+    const ChildExit killed = task.wait();
+    REQUIRE(killed.signalled);
+    const auto marked = std::distance(
+        std::filesystem::directory_iterator(std::filesystem::path(shared) / ".cisterna-done"),
+        std::filesystem::directory_iterator());
+    CHECK(marked >= 39);
+    CHECK(marked < 125);
+
+    const test::CliResult rerun =
+        runCli("predict --model " + scene.model + " --image " + scene.image + " --out " + shared +
+               scene.tile + " --tasks 1 --task 0");
+    INFO(rerun.out << rerun.err);
+    REQUIRE(rerun.exitCode == 0);
+    CHECK(contains(rerun.out, "were done before"));
+    CHECK(contains(rerun.out, "125 of 125 tiles of the volume are done"));
+    CHECK(scene.matches(shared));
+    // Tasks need a Zarr output and know which task they are.
+    CHECK(runCli("predict --model " + scene.model + " --image " + scene.image + " --out " +
+                 dir.file("x.h5") + " --tasks 2 --task 0")
+              .exitCode == 1);
+    ::unsetenv("SLURM_ARRAY_TASK_ID");
+    const test::CliResult noTask = runCli("predict --model " + scene.model + " --image " +
+                                          scene.image + " --out " + shared + " --tasks 2");
+    CHECK(noTask.exitCode == 1);
+    CHECK(contains(noTask.err, "--task"));
+}
+
+// Needs a Slurm cluster (SLURM_CONF): ctest starts a one-node one for it
+// (tests/cluster/local-slurm.sh) and runs it as "cluster: ...".
+TEST_CASE("a Slurm array of 4 tasks predicts what one process does", "[.slurm][learning][cli]") {
+    test::Scratch dir("cli-slurm");
+    const ClusterScene scene(dir);
+    const std::string shared = dir.file("slurm.zarr");
+    const test::CliResult r = runCli("predict --model " + scene.model + " --image " + scene.image +
+                                     " --out " + shared + scene.tile + " --tasks 4 --slurm --wait");
+    INFO(r.out << r.err);
+    REQUIRE(r.exitCode == 0);
+    CHECK(contains(r.out, "submitted job"));
+    const std::string script = readWholeFile(shared + ".sbatch");
+    CHECK(contains(script, "#SBATCH --array=0-3"));
+    CHECK(contains(script, "\"$SLURM_ARRAY_TASK_ID\""));
+    // Every task ran and said so in its log.
+    int logs = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(dir.file("")))
+        if (contains(entry.path().filename().string(), "slurm.zarr.slurm-")) {
+            ++logs;
+            CHECK(contains(readWholeFile(entry.path()), "task "));
+        }
+    CHECK(logs == 4);
+    CHECK(scene.matches(shared));
+    // Submitted again, every task finds its tiles done.
+    const test::CliResult again =
+        runCli("predict --model " + scene.model + " --image " + scene.image + " --out " + shared +
+               scene.tile + " --tasks 4 --slurm --wait");
+    REQUIRE(again.exitCode == 0);
+    CHECK(scene.matches(shared));
 }
