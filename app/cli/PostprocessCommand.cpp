@@ -1,6 +1,7 @@
 // Only with LibTorch: cisterna_learning defines CISTERNA_HAVE_TORCH for its users.
 #ifdef CISTERNA_HAVE_TORCH
 #include "Command.h"
+#include "WorkerMode.h"
 
 #include "core/io/VolumeIO.h"
 #include "core/learning/PostProcess.h"
@@ -8,6 +9,7 @@
 #include "core/util/Text.h"
 
 #include <iostream>
+#include <sstream>
 
 namespace cisterna::cli {
 namespace {
@@ -26,7 +28,10 @@ public:
         s->add_option("--names", names_, "Organelle names of the maps, comma-separated");
         s->add_option("--label-values", labels_,
                       "Label value of each map in the output, comma-separated (default 1, 2, ...)");
-        s->add_option("--out", out_, "Label volume to write")->required();
+        s->add_option("--out", out_,
+                      "Label volume to write; with {name} in it, one 0/1 mask per map instead "
+                      "(named by --names, else 1, 2, ...)")
+            ->required();
         s->add_option("--threshold", threshold_,
                       "Foreground where p > threshold: one value, or one per map "
                       "comma-separated (each organelle's own)")
@@ -38,8 +43,11 @@ public:
             ->check(CLI::IsMember({6, 18, 26}))
             ->capture_default_str();
         s->add_option("--rule", rule_,
-                      "Where organelles overlap: highest (probability) or priority (map order)")
+                      "Where organelles overlap: highest (probability), priority (map order), "
+                      "or independent (each map on its own, overlaps kept; needs {name} in "
+                      "--out)")
             ->capture_default_str();
+        addProgressOption(*s, progress_);
     }
 
     void run() override {
@@ -87,15 +95,70 @@ public:
             maps.push_back(std::move(m));
         }
         options_.connectivity = static_cast<Connectivity>(connectivity_);
-        const Volume segmentation = combineOrganelles(maps, parseOverlapRule(rule_), options_);
-        writeVolume(out_, segmentation);
-        std::cout << "wrote " << out_ << " (" << toString(segmentation.shape()) << ", "
-                  << maps.size() << (maps.size() == 1 ? " organelle" : " organelles") << ")\n";
+        const auto at = out_.find("{name}");
+        if (rule_ == "independent" && at == std::string::npos)
+            throw InvalidArgument("--rule independent writes one mask per map: put {name} in "
+                                  "--out, e.g. seg_{name}.zarr");
+        const auto maskPath = [&](std::size_t i) {
+            std::string path = out_;
+            path.replace(at, 6, names.empty() ? std::to_string(i + 1) : names[i]);
+            return path;
+        };
+        std::vector<std::string> written;
+        if (rule_ == "independent") {
+            for (std::size_t i = 0; i < maps.size(); ++i) {
+                PostProcessOptions one = options_;
+                one.threshold = *maps[i].threshold;
+                written.push_back(maskPath(i));
+                writeVolume(written.back(), postProcess(maps[i].probabilities, one));
+            }
+        } else {
+            const Volume segmentation = combineOrganelles(maps, parseOverlapRule(rule_), options_);
+            if (at == std::string::npos) {
+                written.push_back(out_);
+                writeVolume(out_, segmentation);
+            } else {
+                for (std::size_t i = 0; i < maps.size(); ++i) {
+                    written.push_back(maskPath(i));
+                    writeVolume(written.back(), labelMask(segmentation, maps[i].label));
+                }
+            }
+        }
+        std::ostringstream said;
+        said << maps.size() << (maps.size() == 1 ? " organelle" : " organelles") << " segmented ("
+             << toString(maps.front().probabilities.shape()) << ")";
+        for (const std::string& path : written)
+            std::cout << "wrote " << path << "\n";
+        std::cout << said.str() << "\n";
+        WorkerEvent event;
+        event.kind = WorkerEvent::Kind::Result;
+        event.fraction = 1;
+        event.message = said.str();
+        event.outputs = written;
+        emitWorkerEvent(event);
     }
 
 private:
     std::vector<std::string> probs_;
-    std::string names_, labels_, out_, rule_ = "highest", threshold_ = "0.5";
+    // 0/1 where `segmentation` holds `label`.
+    static Volume labelMask(const Volume& segmentation, std::uint16_t label) {
+        const Volume c = segmentation.contiguous();
+        Volume mask =
+            Volume::allocate(DataType::UInt8, c.shape(), VolumeRole::Label, "segmentation");
+        auto* out = static_cast<std::uint8_t*>(mask.data());
+        const std::int64_t n = c.voxelCount();
+        dispatchDataType(c.dataType(), [&](auto tag) {
+            using T = decltype(tag);
+            const T* in = static_cast<const T*>(c.data());
+            for (std::int64_t i = 0; i < n; ++i)
+                out[i] = in[i] == T(label);
+        });
+        mask.setVoxelSize(c.voxelSize());
+        mask.setOrigin(c.origin());
+        return mask;
+    }
+
+    std::string names_, labels_, out_, rule_ = "highest", threshold_ = "0.5", progress_ = "text";
     PostProcessOptions options_;
     int connectivity_ = 6;
 };

@@ -143,6 +143,38 @@ TEST_CASE("cisterna-cli trains, fine-tunes, predicts and post-processes a phanto
                " --threshold 0.9,0.2,0.1");
     CHECK(r.exitCode != 0);
     CHECK(r.err.find("3 values for 2 maps") != std::string::npos);
+
+    // One 0/1 mask per map: split from the priority labels, or each map on its own
+    // (the app's post-processing, overlaps kept).
+    const std::string masks = dir.file("mask_{name}.nrrd");
+    r = runCli("postprocess --prob " + prob + " --prob " + prob + " --names a,b --out " + masks +
+               " --threshold 0.9,0.2 --rule priority");
+    INFO(r.out << r.err);
+    REQUIRE(r.exitCode == 0);
+    for (const char* rule : {"priority", "independent"}) {
+        if (std::string(rule) == "independent")
+            REQUIRE(runCli("postprocess --prob " + prob + " --prob " + prob +
+                           " --names a,b --out " + masks +
+                           " --threshold 0.9,0.2 --rule independent")
+                        .exitCode == 0);
+        const Volume a = readVolume(dir.file("mask_a.nrrd")),
+                     b = readVolume(dir.file("mask_b.nrrd"));
+        std::int64_t bad = 0;
+        for (std::int64_t z = 0; z < 40; ++z)
+            for (std::int64_t y = 0; y < 40; ++y)
+                for (std::int64_t x = 0; x < 40; ++x) {
+                    const double p = probabilities.valueAt({z, y, x}) / 255.0;
+                    const bool wantB =
+                        std::string(rule) == "independent" ? p > 0.2 : p > 0.2 && p <= 0.9;
+                    bad += int(a.valueAt({z, y, x})) != int(p > 0.9);
+                    bad += int(b.valueAt({z, y, x})) != int(wantB);
+                }
+        INFO(rule);
+        CHECK(bad == 0);
+    }
+    r = runCli("postprocess --prob " + prob + " --out " + two + " --rule independent");
+    CHECK(r.exitCode == 1);
+    CHECK(r.err.find("{name}") != std::string::npos);
 }
 
 TEST_CASE("cisterna-cli learning commands fail clearly on bad input", "[learning][cli]") {
@@ -405,7 +437,7 @@ TEST_CASE("a prediction task killed midway is completed by its re-run, equal to 
 
 // Needs a Slurm cluster (SLURM_CONF): ctest starts a one-node one for it
 // (tests/cluster/local-slurm.sh) and runs it as "cluster: ...".
-TEST_CASE("a Slurm array of 4 tasks predicts what one process does", "[.slurm][learning][cli]") {
+TEST_CASE("a Slurm array of 4 tasks predicts what one process does", "[.slurm]") {
     test::Scratch dir("cli-slurm");
     const ClusterScene scene(dir);
     const std::string shared = dir.file("slurm.zarr");

@@ -8,7 +8,6 @@
 #include "ui/model/WorkerRun.h"
 
 #include "core/io/VolumeIO.h"
-#include "core/learning/PostProcess.h"
 #include "core/learning/TrainingSetup.h"
 #include "core/learning/UNetConfig.h"
 #endif
@@ -211,7 +210,8 @@ Job* startPrediction(JobManager& jobs, DocumentModel& document, int organelle,
                         std::copy(from, from + region.size.x, to);
                     }
             }
-            context.setProgress(1, outcome.warnings.empty() ? "done" : outcome.warnings);
+            context.setProgress(1, outcome.message +
+                                       (outcome.warnings.empty() ? "" : ". " + outcome.warnings));
             return [doc, uid, full, modelPath] {
                 const int index = doc ? doc->indexOfUid(uid) : -1;
                 if (index < 0)
@@ -231,55 +231,56 @@ Job* startPostProcess(JobManager& jobs, DocumentModel& document,
         for (int i = 0; i < document.organelleCount(); ++i)
             chosen.push_back(i);
     std::vector<int> uids;
-    std::vector<OrganelleMap> maps;
+    std::vector<Volume> maps;
+    std::vector<std::string> thresholds;
     for (int i : chosen) {
         const Organelle& o = document.organelle(i);
         if (o.layer(Layer::Prediction).isNull())
             continue;
-        OrganelleMap map;
-        map.name = o.name.toStdString();
-        map.label = std::uint16_t(maps.size() + 1);
-        map.probabilities = o.layer(Layer::Prediction);
-        map.threshold = settings.threshold.value_or(o.threshold);
-        maps.push_back(std::move(map));
+        maps.push_back(o.layer(Layer::Prediction));
+        thresholds.push_back(decimal(settings.threshold.value_or(o.threshold)));
         uids.push_back(o.uid);
     }
     if (maps.empty())
         throw InvalidArgument("No organelle has a prediction yet: predict before post-processing.");
+    // One mask per map, named by its index: the organelles' own names may hold
+    // anything a file name cannot.
+    std::vector<std::string> args{"postprocess", "--rule",
+                                  settings.onePerVoxel ? "highest" : "independent", "--min-size",
+                                  std::to_string(settings.minComponentVoxels)};
+    std::string names, joined;
+    for (std::size_t k = 0; k < maps.size(); ++k) {
+        names += (k ? "," : "") + std::to_string(k + 1);
+        joined += (k ? "," : "") + thresholds[k];
+    }
+    args.insert(args.end(), {"--names", names, "--threshold", joined});
     QPointer<DocumentModel> doc(&document);
     return jobs.start("Post-process", JobKind::PostProcess, [=](JobContext& context) -> JobFinish {
-        std::vector<Volume> results;
-        if (settings.onePerVoxel && maps.size() > 1) {
-            PostProcessOptions options; // the thresholds are the maps' own
-            options.minComponentVoxels = settings.minComponentVoxels;
-            const Volume combined = combineOrganelles(maps, OverlapRule::HighestProbability,
-                                                      options, context.progressRange(0, 0.8));
-            for (std::size_t k = 0; k < maps.size(); ++k) {
-                Volume mask = Volume::allocate(DataType::UInt8, combined.shape(), VolumeRole::Label,
-                                               "segmentation");
-                auto* out = static_cast<std::uint8_t*>(mask.data());
-                const Volume c = combined.contiguous();
-                const std::int64_t n = c.voxelCount();
-                dispatchDataType(c.dataType(), [&](auto tag) {
-                    using T = decltype(tag);
-                    const T* in = static_cast<const T*>(c.data());
-                    const T label = T(maps[k].label);
-                    for (std::int64_t i = 0; i < n; ++i)
-                        out[i] = in[i] == label;
-                });
-                results.push_back(std::move(mask));
-                context.report(0.8 + 0.2 * double(k + 1) / double(maps.size()), "splitting");
-            }
-        } else {
-            for (std::size_t k = 0; k < maps.size(); ++k) {
-                PostProcessOptions options;
-                options.threshold = *maps[k].threshold;
-                options.minComponentVoxels = settings.minComponentVoxels;
-                results.push_back(postProcess(maps[k].probabilities, options).contiguous());
-                context.report(double(k + 1) / double(maps.size()), maps[k].name);
-            }
+        context.report(0, "handing the predictions to the worker");
+        const WorkerFolder folder;
+        std::vector<std::string> command = args;
+        command.push_back("--prob");
+        for (std::size_t k = 0; k < maps.size(); ++k) {
+            const std::string path =
+                folder.file(("prob_" + std::to_string(k + 1) + ".nrrd").c_str());
+            writeVolume(path, maps[k]);
+            command.push_back(path);
         }
-        context.setProgress(1, std::to_string(results.size()) + " organelle(s) segmented");
+        command.insert(command.end(), {"--out", folder.file("segmentation_{name}.nrrd")});
+        const WorkerOutcome outcome = runWorker(context, command);
+        if (outcome.outputs.size() != maps.size())
+            throw Error("the worker wrote " + std::to_string(outcome.outputs.size()) +
+                        " masks for " + std::to_string(maps.size()) + " organelles");
+        std::vector<Volume> results;
+        for (const std::string& path : outcome.outputs) {
+            Volume mask = readVolume(path);
+            if (mask.shape() != maps.front().shape() || mask.dataType() != DataType::UInt8)
+                throw FormatError(path, "the worker's mask is " + toString(mask.shape()) +
+                                            ", not the prediction's " +
+                                            toString(maps.front().shape()));
+            results.push_back(mask.contiguous());
+        }
+        context.setProgress(1, outcome.message);
         return [doc, uids, results] {
             if (!doc)
                 return;
