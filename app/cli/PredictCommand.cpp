@@ -15,6 +15,7 @@
 #include "core/util/Error.h"
 #include "core/util/Stopwatch.h"
 
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -82,7 +83,7 @@ public:
         for (const std::string& name : names) {
             std::string path = out_;
             if (at != std::string::npos)
-                path.replace(at, 7, name);
+                path.replace(at, 7, fileNamePart(name));
             outputs.push_back(path);
         }
         if (slurm_) {
@@ -99,10 +100,7 @@ public:
         options.mixedPrecision = !noMixed_;
         options.onWarning = [](const std::string& w) {
             std::cerr << "warning: " << w << "\n";
-            WorkerEvent event;
-            event.kind = WorkerEvent::Kind::Warning;
-            event.message = w;
-            emitWorkerEvent(event);
+            emitWorkerWarning(w);
         };
         const auto cancel = commandCancelToken();
         InterruptCancel interrupt(cancel);
@@ -150,6 +148,14 @@ public:
     }
 
 private:
+    // A class name as part of a file name: "ER/SR" must not become a folder.
+    static std::string fileNamePart(std::string name) {
+        for (char& c : name)
+            if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.')
+                c = '_';
+        return name.empty() ? std::string("class") : name;
+    }
+
     // One task's share of the volume (ClusterPrediction.h).
     void predictShare(const Model& model, const std::vector<std::string>& outputs,
                       const PredictOptions& options, bool float16, const Stopwatch& elapsed) {

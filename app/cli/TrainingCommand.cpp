@@ -98,10 +98,7 @@ void TrainingCommand::runAndSave(const std::function<TrainResult()>& train, cons
     options_.cancel = cancel;
     options_.onWarning = [](const std::string& w) {
         std::cerr << "warning: " << w << "\n";
-        WorkerEvent event;
-        event.kind = WorkerEvent::Kind::Warning;
-        event.message = w;
-        emitWorkerEvent(event);
+        emitWorkerWarning(w);
     };
     options_.onProgress = [this](const TrainingProgress& p) {
         if (p.iteration % reportEvery_ == 0 || p.iteration == p.totalIterations || p.validatedNow)
@@ -130,10 +127,7 @@ void TrainingCommand::runAndSave(const std::function<TrainResult()>& train, cons
             said << "; checkpoint " << r.checkpointWritten << " (continue with --resume "
                  << r.checkpointWritten << ")";
         std::cout << said.str() << "\n";
-        WorkerEvent event;
-        event.kind = WorkerEvent::Kind::Warning;
-        event.message = said.str();
-        emitWorkerEvent(event);
+        emitWorkerWarning(said.str());
         throw;
     }
     result.model.save(out_);

@@ -4,7 +4,6 @@
 
 #include <cerrno>
 #include <csignal>
-
 #include <cstdio>
 #include <iostream>
 #include <mutex>
@@ -71,11 +70,6 @@ void startWorkerMode() {
     std::thread(readCommands, commandCancelToken()).detach();
 }
 
-bool inWorkerMode() {
-    std::lock_guard lock(channelMutex);
-    return protocolFd >= 0;
-}
-
 void emitWorkerEvent(const WorkerEvent& event) {
     const std::string line = encodeWorkerEvent(event) + "\n";
     std::lock_guard lock(channelMutex);
@@ -90,6 +84,13 @@ void emitWorkerEvent(const WorkerEvent& event) {
             return; // the app is gone; the stdin reader cancels the job
         done += std::size_t(n);
     }
+}
+
+void emitWorkerWarning(const std::string& message) {
+    WorkerEvent event;
+    event.kind = WorkerEvent::Kind::Warning;
+    event.message = message;
+    emitWorkerEvent(event);
 }
 
 } // namespace cisterna::cli

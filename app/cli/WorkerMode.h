@@ -18,9 +18,10 @@ void addProgressOption(CLI::App& subcommand, std::string& mode);
 
 // Switches this process into worker mode (idempotent).
 void startWorkerMode();
-bool inWorkerMode();
 // Writes one event on the protocol channel; nothing outside worker mode.
 void emitWorkerEvent(const WorkerEvent& event);
+// A warning event with this sentence.
+void emitWorkerWarning(const std::string& message);
 
 // The token a command's job runs with: Ctrl+C, SIGTERM (InterruptCancel) and, in
 // worker mode, the app's "cancel" all cancel it.

@@ -465,3 +465,18 @@ TEST_CASE("a Slurm array of 4 tasks predicts what one process does", "[.slurm]")
     REQUIRE(again.exitCode == 0);
     CHECK(scene.matches(shared));
 }
+
+TEST_CASE("a class name becomes a file name part, never a folder", "[learning][cli]") {
+    test::Scratch dir("cli-class-name");
+    ModelMetadata meta = test::tinyMetadata(test::tinyNetwork(), {36, 36, 36});
+    meta.organelle = "ER/SR";
+    meta.classNames = {"ER/SR"};
+    const std::string model = dir.file("er.cmodel"), image = dir.file("img.nrrd");
+    Model::create(meta, 2).save(model);
+    REQUIRE(runCli("phantom --out " + image + " --size 40 --seed 2").exitCode == 0);
+    const test::CliResult r = runCli("predict --model " + model + " --image " + image + " --out " +
+                                     dir.file("prob_{class}.nrrd"));
+    INFO(r.out << r.err);
+    REQUIRE(r.exitCode == 0);
+    CHECK(std::filesystem::exists(dir.file("prob_ER_SR.nrrd")));
+}
