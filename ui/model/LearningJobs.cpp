@@ -15,6 +15,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QPointer>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 
 #include <algorithm>
@@ -64,17 +65,27 @@ namespace {
 
 // A private folder for the files a job hands to the worker and gets back. The worker
 // starts only once its inputs are complete, and nobody else knows the folder, so
-// these writes need no rename dance; the folder goes with the job.
+// these writes need no rename dance; the folder goes with the job. It lives in the
+// user's cache folder, not /tmp, which may be a RAM disk that a copy of the volume
+// would fill.
+QString workerFilesRoot() {
+    const QString cache = QStandardPaths::writableLocation(QStandardPaths::CacheLocation);
+    if (!cache.isEmpty() && QDir().mkpath(cache + "/jobs"))
+        return cache + "/jobs";
+    return QDir::tempPath();
+}
+
 class WorkerFolder {
 public:
-    WorkerFolder() : dir_(QDir(QDir::tempPath()).filePath("cisterna-job-XXXXXX")) {
+    WorkerFolder() : root_(workerFilesRoot()), dir_(root_ + "/cisterna-job-XXXXXX") {
         if (!dir_.isValid())
-            throw Error("cannot create a folder for the worker's files in " +
-                        QDir::tempPath().toStdString() + ": " + dir_.errorString().toStdString());
+            throw Error("cannot create a folder for the worker's files in " + root_.toStdString() +
+                        ": " + dir_.errorString().toStdString());
     }
     std::string file(const char* name) const { return dir_.filePath(name).toStdString(); }
 
 private:
+    QString root_;
     QTemporaryDir dir_;
 };
 

@@ -40,6 +40,8 @@ WorkerOutcome runWorker(JobContext& context, const std::vector<std::string>& arg
 
     WorkerOutcome outcome;
     std::optional<WorkerEvent> failure;
+    std::string lastWarning;
+    double lastFraction = 0;
     bool succeeded = false;
     const auto onLine = [&](const std::string& line) {
         const std::optional<WorkerEvent> event = decodeWorkerEvent(line);
@@ -47,17 +49,20 @@ WorkerOutcome runWorker(JobContext& context, const std::vector<std::string>& arg
             return; // not ours (cannot happen in worker mode); ignore rather than fail
         switch (event->kind) {
         case WorkerEvent::Kind::Progress:
+            lastFraction = event->fraction;
             context.setProgress(event->fraction, event->message);
             break;
         case WorkerEvent::Kind::Training: {
             const double nan = std::numeric_limits<double>::quiet_NaN();
             context.addCurvePoints(double(event->iteration), event->loss,
                                    event->f1 ? *event->f1 : nan, event->etaSeconds);
+            lastFraction = event->fraction;
             context.setProgress(event->fraction, event->message);
             break;
         }
         case WorkerEvent::Kind::Warning:
             outcome.warnings += event->message + " ";
+            lastWarning = event->message;
             break;
         case WorkerEvent::Kind::Result:
             succeeded = true;
@@ -98,8 +103,13 @@ WorkerOutcome runWorker(JobContext& context, const std::vector<std::string>& arg
 
     if (exit.succeeded() && succeeded)
         return outcome;
-    if (context.isCancelled() && (exit.code == kWorkerStopped || killed || terminated))
+    if (context.isCancelled() && (exit.code == kWorkerStopped || killed || terminated)) {
+        // What the worker said on its way out ("stopped at iteration 210; checkpoint
+        // ...") stays on the job for the user.
+        if (!lastWarning.empty())
+            context.setProgress(lastFraction, lastWarning);
         throw Cancelled();
+    }
     if (failure && !failure->cancelled && !exit.signalled)
         throw Error(failure->message); // the worker's own sentence: bad input and the like
     // It died: say how, with what it said last.

@@ -96,6 +96,7 @@ TEST_CASE("training runs in the worker: its loss arrives and Cancel stops it wit
     INFO("stopped " << clock.elapsed() << " ms after Cancel");
     // Stopped by the cancel command, not killed: the worker wrote its checkpoint.
     CHECK(std::filesystem::exists(model + ".checkpoint"));
+    CHECK(job->message().contains("checkpoint " + QString::fromStdString(model) + ".checkpoint"));
     CHECK_FALSE(std::filesystem::exists(model));
     CHECK(app.document().organelle(0).modelPaths.isEmpty());
     CHECK(test::waitUntil([] { return childrenNamed("cisterna-cli").empty(); }, 5000));
