@@ -130,12 +130,7 @@ public:
         for (const std::string& path : written)
             std::cout << "wrote " << path << "\n";
         std::cout << said.str() << "\n";
-        WorkerEvent event;
-        event.kind = WorkerEvent::Kind::Result;
-        event.fraction = 1;
-        event.message = said.str();
-        event.outputs = written;
-        emitWorkerEvent(event);
+        emitWorkerResult(said.str(), written);
     }
 
 private:

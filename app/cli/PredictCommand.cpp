@@ -138,13 +138,9 @@ public:
                   << formatDuration(seconds) << " (" << rate << " Mvoxel/s)\n";
         for (const std::string& path : outputs)
             std::cout << "wrote " << path << "\n";
-        WorkerEvent event;
-        event.kind = WorkerEvent::Kind::Result;
-        event.fraction = 1;
-        event.message = "predicted " + std::to_string(info.shape.voxelCount()) + " voxels in " +
-                        formatDuration(seconds);
-        event.outputs = outputs;
-        emitWorkerEvent(event);
+        emitWorkerResult("predicted " + std::to_string(info.shape.voxelCount()) + " voxels in " +
+                             formatDuration(seconds),
+                         outputs);
     }
 
 private:
@@ -180,12 +176,7 @@ private:
         said << " in " << formatDuration(elapsed.seconds()) << "; " << o.doneNow << " of "
              << o.tiles << " tiles of the volume are done";
         std::cout << said.str() << "\n";
-        WorkerEvent event;
-        event.kind = WorkerEvent::Kind::Result;
-        event.fraction = 1;
-        event.message = said.str();
-        event.outputs = outputs;
-        emitWorkerEvent(event);
+        emitWorkerResult(said.str(), outputs);
     }
 
     // What the outputs are filled with: a re-run with another model, image or format
@@ -246,12 +237,7 @@ private:
         const std::string id = submitSlurmArray(job, script, wait_);
         std::cout << "submitted job " << id << ": " << tasks_ << " tasks (" << script << "; logs "
                   << job.logPattern << ")" << (wait_ ? ", all ended" : "") << "\n";
-        WorkerEvent event;
-        event.kind = WorkerEvent::Kind::Result;
-        event.fraction = 1;
-        event.message = "submitted Slurm job " + id;
-        event.outputs = outputs;
-        emitWorkerEvent(event);
+        emitWorkerResult("submitted Slurm job " + id, outputs);
     }
 
     std::string model_, image_, out_, format_ = "uint8", tile_, device_ = "auto",

@@ -137,12 +137,7 @@ void TrainingCommand::runAndSave(const std::function<TrainResult()>& train, cons
     if (result.validationF1)
         said << ", validation F1 " << *result.validationF1;
     std::cout << said.str() << "\nwrote " << out_ << "\n";
-    WorkerEvent event;
-    event.kind = WorkerEvent::Kind::Result;
-    event.fraction = 1;
-    event.message = said.str();
-    event.outputs = {out_};
-    emitWorkerEvent(event);
+    emitWorkerResult(said.str(), {out_});
 }
 
 } // namespace cisterna::cli

@@ -93,4 +93,13 @@ void emitWorkerWarning(const std::string& message) {
     emitWorkerEvent(event);
 }
 
+void emitWorkerResult(const std::string& message, const std::vector<std::string>& outputs) {
+    WorkerEvent event;
+    event.kind = WorkerEvent::Kind::Result;
+    event.fraction = 1;
+    event.message = message;
+    event.outputs = outputs;
+    emitWorkerEvent(event);
+}
+
 } // namespace cisterna::cli

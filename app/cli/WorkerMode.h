@@ -10,6 +10,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace cisterna::cli {
 
@@ -22,6 +23,8 @@ void startWorkerMode();
 void emitWorkerEvent(const WorkerEvent& event);
 // A warning event with this sentence.
 void emitWorkerWarning(const std::string& message);
+// The result event: what was done, and the files written.
+void emitWorkerResult(const std::string& message, const std::vector<std::string>& outputs);
 
 // The token a command's job runs with: Ctrl+C, SIGTERM (InterruptCancel) and, in
 // worker mode, the app's "cancel" all cancel it.
