@@ -58,10 +58,11 @@ if ! munge -n 2>/dev/null | unmunge >/dev/null 2>&1; then
   munge -n | unmunge >/dev/null 2>&1 || fail "munge does not work after starting munged"
 fi
 
+# Addresses are given, so that a machine whose name does not resolve works too.
 host=$(hostname -s)
 cat >"$conf" <<CONF
 ClusterName=cisterna-test
-SlurmctldHost=$host
+SlurmctldHost=$host(127.0.0.1)
 SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
@@ -81,12 +82,12 @@ SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
 MpiDefault=none
 ReturnToService=2
-NodeName=$host CPUs=$(nproc) State=UNKNOWN
+NodeName=$host NodeAddr=127.0.0.1 CPUs=$(nproc) State=UNKNOWN
 PartitionName=test Nodes=$host Default=YES MaxTime=30 State=UP
 CONF
 export SLURM_CONF="$conf"
 $root env SLURM_CONF="$conf" slurmctld -c || fail "slurmctld did not start"
-$root env SLURM_CONF="$conf" slurmd -c || fail "slurmd did not start"
+$root env SLURM_CONF="$conf" slurmd -c -N "$host" || fail "slurmd did not start"
 for _ in $(seq 1 60); do
   state=$(sinfo -h -o %T 2>/dev/null || true)
   [ "$state" = idle ] && { echo "local-slurm: node $host idle ($conf)"; exit 0; }
