@@ -313,6 +313,22 @@ TEST_CASE("ITK reports truncated, lying and foreign files clearly", "[itk][malfo
         REQUIRE_THAT(test::formatErrorOf([&] { readVolumeInfo(dir.file("nan.nii")); }),
                      Contains("orientation"));
     }
+    SECTION("a MetaImage header that would make MetaIO write past its arrays") {
+        const std::string tail =
+            "ElementType = MET_UCHAR\nElementDataFile = LOCAL\n" + std::string(105, '\0');
+        test::writeFileBytes(dir.file("axes.mha"),
+                             "ObjectType = Image\nNDims = 1\nDimSize = 7 5 3\n" + tail);
+        REQUIRE_THAT(test::formatErrorOf([&] { readVolume(dir.file("axes.mha")); }),
+                     Contains("DimSize has 3 values for 1 dimensions"));
+        test::writeFileBytes(dir.file("twice.mha"),
+                             "ObjectType = Image\nNDims = 3\nDimSize = 7 5 3\nNDims = 1\n" + tail);
+        REQUIRE_THAT(test::formatErrorOf([&] { readVolume(dir.file("twice.mha")); }),
+                     Contains("gives the field 'NDims' twice"));
+        // Spaces between values do not count as values.
+        test::writeFileBytes(dir.file("spaced.mha"),
+                             "ObjectType = Image\nNDims = 3\nDimSize =  7   5  3 \n" + tail);
+        CHECK(readVolume(dir.file("spaced.mha")).shape() == Shape3{3, 5, 7});
+    }
     SECTION("garbage under every extension") {
         std::string garbage(3000, '\0');
         for (std::size_t i = 0; i < garbage.size(); ++i)

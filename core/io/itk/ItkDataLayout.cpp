@@ -374,6 +374,12 @@ void rejectHostileMetaImageHeader(const VolumePath& path) {
     const std::string text = readPrefix(path.file, kMaxHeaderBytes);
     std::size_t pos = 0;
     bool hasDataFile = false;
+    // MetaIO (uninstrumented) reads each listed field into arrays of NDims (or NDims^2)
+    // values and keeps the last of repeated fields: more values than NDims, or a field
+    // given twice with another NDims in between, overwrite its heap (seen: a bad free
+    // in ~ImageIOBase after "NDims = 1" with three DimSize values).
+    std::map<std::string, std::size_t> valueCounts;
+    std::int64_t ndims = 0;
     while (pos < text.size()) {
         const auto newline = text.find('\n', pos);
         const bool lastLine = newline == std::string::npos;
@@ -404,16 +410,42 @@ void rejectHostileMetaImageHeader(const VolumePath& path) {
             break;
         }
         const std::string value = trim(line.substr(equals + 1));
+        std::size_t values = 0;
+        for (const std::string& word : split(value, ' '))
+            values += !trim(word).empty();
+        if (!valueCounts.emplace(key, values).second)
+            throw FormatError(path.display(), "is not a readable MetaImage file: its header "
+                                              "gives the field '" +
+                                                  key.substr(0, 40) + "' twice");
         const auto number = parseInteger(value);
         if ((key == "NDims" || key == "NDim") &&
             !(number && *number >= 1 && *number <= kMaxMetaImageDims))
             throw FormatError(path.display(), "the MetaImage header's NDims '" + value +
                                                   "' is not a number of dimensions from 1 to " +
                                                   std::to_string(kMaxMetaImageDims));
+        if (key == "NDims" || key == "NDim")
+            ndims = *number;
         if (key == "ElementNumberOfChannels" &&
             !(number && *number >= 1 && *number <= kMaxMetaImageChannels))
             throw FormatError(path.display(), "the MetaImage header's ElementNumberOfChannels '" +
                                                   value + "' is not a channel count");
+    }
+    for (const char* perAxis : {"DimSize", "ElementSpacing", "ElementSize", "Offset", "Position",
+                                "Origin", "CenterOfRotation"}) {
+        const auto it = valueCounts.find(perAxis);
+        if (it != valueCounts.end() && ndims > 0 && it->second > std::size_t(ndims))
+            throw FormatError(path.display(), "is not a readable MetaImage file: its " + it->first +
+                                                  " has " + std::to_string(it->second) +
+                                                  " values for " + std::to_string(ndims) +
+                                                  " dimensions");
+    }
+    for (const char* matrix : {"TransformMatrix", "Rotation", "Orientation"}) {
+        const auto it = valueCounts.find(matrix);
+        if (it != valueCounts.end() && ndims > 0 && it->second > std::size_t(ndims * ndims))
+            throw FormatError(path.display(), "is not a readable MetaImage file: its " + it->first +
+                                                  " has " + std::to_string(it->second) +
+                                                  " values for " + std::to_string(ndims) +
+                                                  " dimensions");
     }
     // Without it MetaIO guesses where the voxels are and, for compressed data, takes
     // "the rest of the file" from a failed stream: an allocation of 2^63 bytes.
