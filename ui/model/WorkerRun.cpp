@@ -84,7 +84,8 @@ WorkerOutcome runWorker(JobContext& context, const std::vector<std::string>& arg
     };
     // Until both of its streams end: the worker exited (or closed them, and is waited
     // for below).
-    while (worker.pump(50, onLine)) {
+    // Cancel: the command first, then SIGTERM, then SIGKILL, however long it takes.
+    const auto honourCancel = [&] {
         if (context.isCancelled() && !cancelledAt) {
             cancelledAt = Clock::now();
             worker.write(std::string(kWorkerCancelCommand) + "\n");
@@ -97,9 +98,15 @@ WorkerOutcome runWorker(JobContext& context, const std::vector<std::string>& arg
             killed = true;
             worker.signal(SIGKILL);
         }
-    }
+    };
+    while (worker.pump(50, onLine))
+        honourCancel();
+    // A worker that closed its streams but still runs is waited for with Cancel
+    // still working.
+    ChildExit exit;
+    while (!worker.waitFor(50, exit))
+        honourCancel();
     worker.closeStdin();
-    const ChildExit exit = worker.wait();
 
     if (exit.succeeded() && succeeded)
         return outcome;
