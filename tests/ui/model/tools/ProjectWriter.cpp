@@ -1,8 +1,9 @@
 // A child process for the kill -9 tests: saves a project over and over, each save a
 // new generation (GenerationLayers.h), and prints "saved N" after each. FILE may be
 // "autosave:FOLDER": then it autosaves as the app does, into its session's file of an
-// AutosaveStore in FOLDER (locked while it lives, as a running app's).
-// Usage: project-writer FILE EDGE FIRST-GENERATION
+// AutosaveStore in FOLDER (locked while it lives, as a running app's). With COUNT it
+// exits after that many saves.
+// Usage: project-writer FILE EDGE FIRST-GENERATION [COUNT]
 #include "GenerationLayers.h"
 
 #include "ui/model/Autosave.h"
@@ -19,8 +20,8 @@ using namespace cisterna::ui;
 using cisterna::test::generationLayer;
 
 int main(int argc, char** argv) {
-    if (argc != 4) {
-        std::cerr << "usage: project-writer FILE EDGE FIRST-GENERATION\n";
+    if (argc != 4 && argc != 5) {
+        std::cerr << "usage: project-writer FILE EDGE FIRST-GENERATION [COUNT]\n";
         return 2;
     }
     QString path = QString::fromLocal8Bit(argv[1]);
@@ -30,7 +31,9 @@ int main(int argc, char** argv) {
         path = autosaves->sessionPath();
     }
     const std::int64_t edge = std::atoll(argv[2]);
-    for (std::uint64_t g = std::strtoull(argv[3], nullptr, 10);; ++g) {
+    const std::uint64_t first = std::strtoull(argv[3], nullptr, 10);
+    const std::uint64_t count = argc == 5 ? std::strtoull(argv[4], nullptr, 10) : UINT64_MAX;
+    for (std::uint64_t g = first; g - first < count; ++g) {
         ProjectData data;
         data.image.name = "kill test";
         data.image.path = "/nonexistent/kill-test.h5";
@@ -45,4 +48,5 @@ int main(int argc, char** argv) {
         writeProject(path, data);
         std::cout << "saved " << g << std::endl;
     }
+    return 0;
 }
