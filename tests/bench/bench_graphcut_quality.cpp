@@ -4,6 +4,7 @@
 //   bench_graphcut_quality [--sbem DIR] [--phantom-size 256] [--organelles mito,golgi]
 //                          [--variants default,auto,learned] [--connectivity 6]
 //                          [--polarity 0] [--coarse-voxels 250000] [--weights ...] [--biases ...]
+//                          (one --biases value fixes the bias instead of offering a choice)
 //                          [--share-ceiling 0.02] [--scales 0.7,1.6,3.5,7] [--smoothing 20]
 //                          [--trees 24] [--depth 12]
 //                          [--skip-sbem] [--skip-phantom]
@@ -121,6 +122,10 @@ void run(const std::string& label, const Volume& image, const Volume& truth, int
             params.tune.smallShareCeiling = *shareCeiling;
         if (!biasGrid.empty())
             params.tune.learnedBiases = biasGrid;
+        if (biasGrid.size() == 1) { // one bias: fixed, as the CLI's --log-odds-bias
+            params.cut.energy.logOddsBias = biasGrid[0];
+            params.fixedBias = true;
+        }
         if (!featureScales.empty())
             params.tune.classifier.features.scales = featureScales;
         if (smoothing)
