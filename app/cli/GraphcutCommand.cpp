@@ -1,12 +1,14 @@
 #include "Command.h"
 
 #include "core/graphcut/AutoGraphCut.h"
+#include "core/graphcut/CutRegion.h"
 #include "core/graphcut/GraphCut.h"
 #include "core/graphcut/Strokes.h"
 #include "core/io/VolumeIO.h"
 #include "core/util/Error.h"
 #include "core/volume/MemoryBudget.h"
 
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <optional>
@@ -32,6 +34,22 @@ Volume probabilityMap(const Volume& map, const Shape3& shape, const std::string&
             const float p = row[x * src.strides().x];
             dst(z, y, x) = std::uint8_t(p >= 1.0f ? 255 : p > 0.0f ? std::lround(p * 255.0f) : 0);
         }
+    });
+    return out;
+}
+
+// Labels to keep as 0/1 uint8: any non-zero voxel is object.
+Volume binaryLabels(const Volume& labels) {
+    Volume out =
+        Volume::allocate(DataType::UInt8, labels.shape(), VolumeRole::Label, "kept labels");
+    auto dst = out.view<std::uint8_t>();
+    dispatchDataType(labels.dataType(), [&](auto tag) {
+        using T = decltype(tag);
+        const auto src = labels.view<T>();
+        for (std::int64_t z = 0; z < labels.shape().z; ++z)
+            for (std::int64_t y = 0; y < labels.shape().y; ++y)
+                for (std::int64_t x = 0; x < labels.shape().x; ++x)
+                    dst(z, y, x) = src(z, y, x) != T(0) ? 1 : 0;
     });
     return out;
 }
@@ -95,6 +113,18 @@ public:
                          "Banded cut: half-width of the band in coarse voxels")
             ->capture_default_str();
         subcommand->add_flag("--quiet", quiet_, "No progress on stderr");
+        subcommand->add_option(
+            "--region", region_,
+            "Cut only this box: 'strokes' (the box the strokes span, grown by --margin) or "
+            "z0:z1,y0:y1,x0:x1; elsewhere the output is --keep's labels, or 0");
+        subcommand
+            ->add_option("--margin", margin_,
+                         "With --region strokes: margin around the strokes, in units of the "
+                         "smallest voxel side (pixels in-plane)")
+            ->check(CLI::NonNegativeNumber);
+        subcommand->add_option("--keep", keep_,
+                               "With --region: labels kept outside the region (0/1, the image's "
+                               "shape), e.g. the last cut's output");
     }
 
     void run() override {
@@ -108,6 +138,22 @@ public:
             params_.energy.sigma = *sigma_;
         const Volume image = readVolume(image_);
         const Volume strokes = loadStrokeVolume(strokes_, image.shape());
+        if (region_.empty() && !keep_.empty())
+            throw InvalidArgument("--keep needs --region");
+        std::optional<Box3> region;
+        if (region_ == "strokes")
+            region = strokeRegion(strokes, margin_);
+        else if (!region_.empty())
+            region = parseBox(region_, image.shape());
+        Volume keep;
+        if (!keep_.empty()) {
+            keep = readVolume(keep_);
+            if (keep.shape() != image.shape())
+                throw InvalidArgument(keep_ + ": the labels to keep have the shape " +
+                                      toString(keep.shape()) + ", not the image's " +
+                                      toString(image.shape()));
+            keep = binaryLabels(keep);
+        }
         AutoGraphCutParams autoParams;
         autoParams.tune.enabled = !noAuto_;
         autoParams.fixedWeight = weightOption_->count() > 0 || noAuto_;
@@ -136,7 +182,9 @@ public:
         {
             const EndLine end{lastPercent};
             autoParams.cut = params_;
-            AutoGraphCutResult a = autoGraphCut(image, strokes, autoParams, progress);
+            AutoGraphCutResult a =
+                region ? autoGraphCutInRegion(image, strokes, autoParams, *region, keep, progress)
+                       : autoGraphCut(image, strokes, autoParams, progress);
             r = std::move(a.cut);
             choice = std::move(a.choice);
             if (!saveProbability_.empty() && !a.probability.isNull())
@@ -146,6 +194,12 @@ public:
         const GraphCutStats& s = r.stats;
         char line[256];
         std::cout << "wrote " << out_ << " (" << toString(r.labels.shape()) << ")\n";
+        if (region)
+            std::cout << "region " << toString(*region) << ": " << region->size.voxelCount()
+                      << " voxels, "
+                      << int(std::lround(100.0 * double(region->size.voxelCount()) /
+                                         double(image.voxelCount())))
+                      << "% of the volume (the counts below are the region's)\n";
         std::snprintf(line, sizeof line, "energy %.6g (%lld quanta of %.3g)\n", s.energy,
                       (long long)s.energyQuanta, s.unit);
         std::cout << line;
@@ -198,6 +252,8 @@ private:
     std::optional<double> sigma_;
     std::string model_ = "histogram";
     std::string prior_, saveProbability_;
+    std::string region_, keep_;
+    double margin_ = 32;
     CLI::Option* weightOption_ = nullptr;
     CLI::Option* biasOption_ = nullptr;
     CLI::Option* modelOption_ = nullptr;
