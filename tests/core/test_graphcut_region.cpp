@@ -59,6 +59,16 @@ TEST_CASE("the strokes' region grows by the same distance on every axis", "[grap
     CHECK(strokeRegion(strokes, 0).size == Shape3{2, 13, 21});
     const Box3 all = strokeRegion(strokes, 1000);
     CHECK((all.begin == Index3{0, 0, 0} && all.size == shape));
+    // Strokes of another integer type give the same box (the scan's general path).
+    Volume wide = Volume::allocate(DataType::UInt16, shape, VolumeRole::Label);
+    wide.setVoxelSize({30, 6, 6});
+    const auto narrow = strokes.view<std::uint8_t>();
+    auto w = wide.view<std::uint16_t>();
+    for (std::int64_t z = 0; z < shape.z; ++z)
+        for (std::int64_t y = 0; y < shape.y; ++y)
+            for (std::int64_t x = 0; x < shape.x; ++x)
+                w(z, y, x) = narrow(z, y, x);
+    CHECK(strokeRegion(wide, 10) == box);
     // A small margin still takes a neighbouring section.
     CHECK(strokeRegion(strokes, 1).begin.z == 2);
 

@@ -7,6 +7,7 @@
 // itself (through the callbacks below).
 #include "ui/model/Autosave.h"
 #include "ui/model/ClassifierPreview.h"
+#include "ui/model/CutRegionModel.h"
 #include "ui/model/DocumentModel.h"
 #include "ui/model/EvaluationJob.h"
 #include "ui/model/GraphCutJob.h"
@@ -38,6 +39,8 @@ public:
     ClassifierPreview& preview() { return preview_; }
     JobManager& jobs() { return jobs_; }
     GraphCutSettings& graphCutSettings() { return graphCut_; }
+    // The box the next cut covers; tell it when graphCutSettings() changed.
+    CutRegionModel& cutRegion() { return cutRegion_; }
     GraphCutSessions& graphCutSessions() { return sessions_; }
     RecentFiles& recentFiles() { return recent_; }
     AutosaveStore& autosaveStore() { return autosave_; }
@@ -121,6 +124,7 @@ private:
     GraphCutSessions sessions_;
     JobManager jobs_;
     GraphCutSettings graphCut_;
+    CutRegionModel cutRegion_{&document_, &graphCut_};
     Job* loading_ = nullptr;
     QString projectPath_;
     RecentFiles recent_;

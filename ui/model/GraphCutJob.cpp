@@ -3,6 +3,7 @@
 #include "ui/model/LabelEdits.h"
 
 #include "core/graphcut/AutoGraphCut.h"
+#include "core/graphcut/CutRegion.h"
 #include "core/graphcut/DynamicGraphCut.h"
 #include "core/graphcut/GraphCut.h"
 #include "core/util/Error.h"
@@ -35,6 +36,22 @@ std::string summary(const GraphCutStats& stats) {
 }
 
 } // namespace
+
+std::optional<Box3> graphCutRegion(const GraphCutSettings& settings, const Volume& strokes) {
+    if (strokes.isNull() || settings.region == CutRegionMode::Whole ||
+        (settings.region == CutRegionMode::Automatic &&
+         strokes.voxelCount() <= kWholeCutVoxelLimit))
+        return std::nullopt;
+    Box3 box;
+    try {
+        box = strokeRegion(strokes, settings.regionMargin);
+    } catch (const InvalidArgument&) {
+        return std::nullopt; // nothing stroked yet: the cut says what is missing
+    }
+    if (box.size == strokes.shape())
+        return std::nullopt;
+    return box;
+}
 
 GraphCutSessions::GraphCutSessions() = default;
 GraphCutSessions::~GraphCutSessions() = default;
@@ -92,9 +109,12 @@ namespace {
 // strokes as hard constraints: the result is on screen in a second or two, and the
 // full automatic cut, which retrains the classifier on every stroke, refines it in
 // place. The full cut keeps its own session for the next time.
+// With a region, only its box is cut and the truth outside it is kept; such cuts keep
+// no re-cut session (the box changes with the strokes).
 Job* startAutomaticGraphCut(JobManager& jobs, DocumentModel& document, int organelle,
                             const GraphCutSettings& settings, GraphCutSessions* sessions,
-                            std::shared_ptr<const FeatureStack> features) {
+                            std::shared_ptr<const FeatureStack> features,
+                            std::optional<Box3> region) {
     const Organelle& o = document.organelle(organelle);
     const int uid = o.uid;
     AutoGraphCutParams params;
@@ -112,10 +132,15 @@ Job* startAutomaticGraphCut(JobManager& jobs, DocumentModel& document, int organ
     const bool refine = settings.refineWithPrediction;
     // The quick re-cut's session leaves the table for the job: it is dropped when the
     // job ends (the full cut's session replaces it), so two graphs never outlive a cut.
+    // A region cut takes the organelle's session too (marking it busy), and drops it:
+    // its result changes the truth the session was cut for.
     std::shared_ptr<DynamicGraphCut> quick;
     if (sessions && !refine) {
-        params.keepSession = true;
         quick = sessions->takeAutomatic(uid, image, settings);
+        if (region)
+            quick.reset();
+        else
+            params.keepSession = true;
     }
     // The first, coarse result is shown in the truth layer while the full cut runs,
     // outside the undo stack; the layer as it was comes back if the job does not
@@ -129,8 +154,8 @@ Job* startAutomaticGraphCut(JobManager& jobs, DocumentModel& document, int organ
     shown->before = o.layer(Layer::Truth);
     Job* job = jobs.start(
         (refine ? "Refine cut: " : "Graph cut: ") + name, JobKind::GraphCut,
-        [doc, uid, image, strokes, params, name, refine, shown, quick, sessions,
-         settings](JobContext& context) mutable -> JobFinish {
+        [doc, uid, image, strokes, params, name, refine, shown, quick, sessions, settings,
+         region](JobContext& context) mutable -> JobFinish {
             // A result shown in the truth layer while the job runs (see Shown).
             auto showFirst = [&context, doc, uid, shown](const Volume& labels) {
                 context.showInterim([doc, uid, shown, labels] {
@@ -158,8 +183,13 @@ Job* startAutomaticGraphCut(JobManager& jobs, DocumentModel& document, int organ
                 if (!quickShown)
                     showFirst(labels);
             };
-            AutoGraphCutResult result = autoGraphCut(image, strokes, params, context.progress());
+            AutoGraphCutResult result =
+                region ? autoGraphCutInRegion(image, strokes, params, *region, shown->before,
+                                              context.progress())
+                       : autoGraphCut(image, strokes, params, context.progress());
             std::string text = summary(result.cut.stats) + "; " + result.choice.summary();
+            if (region)
+                text = "region " + toString(*region) + ": " + text;
             if (quickShown) {
                 std::ostringstream q;
                 q.precision(1);
@@ -226,10 +256,12 @@ Job* startGraphCut(JobManager& jobs, DocumentModel& document, int organelle,
     // The automatic cut, the learned term and Refine fit a new energy to every set of
     // strokes, so they start from scratch; the grey-value cut set by hand re-cuts
     // from the previous flow.
+    // A cut of a region goes the same way, with or without the automatic choice.
+    const std::optional<Box3> region = graphCutRegion(settings, strokes);
     if (settings.automatic || settings.refineWithPrediction ||
-        settings.energy.regionalModel == RegionalModel::Learned) {
+        settings.energy.regionalModel == RegionalModel::Learned || region) {
         return startAutomaticGraphCut(jobs, document, organelle, settings, sessions,
-                                      std::move(features));
+                                      std::move(features), region);
     }
 
     std::shared_ptr<DynamicGraphCut> session;

@@ -14,6 +14,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 
 namespace cisterna {
 class DynamicGraphCut;
@@ -22,7 +23,22 @@ class FeatureStack;
 
 namespace cisterna::ui {
 
+// Which voxels a graph cut covers (core's CutRegion.h).
+enum class CutRegionMode {
+    Automatic, // the whole volume up to kWholeCutVoxelLimit voxels, else Strokes
+    Whole,     // every voxel
+    Strokes,   // the box the strokes span plus regionMargin; the truth outside is kept
+};
+// Beyond this many voxels a cut of the whole volume takes minutes and gigabytes (about
+// 80 bytes per voxel with the learned term's features): 32 M voxels is three times the
+// SBEM validation stack, whose whole cut takes 15 s on two cores.
+constexpr std::int64_t kWholeCutVoxelLimit = std::int64_t(32) << 20;
+
 struct GraphCutSettings {
+    CutRegionMode region = CutRegionMode::Automatic;
+    // Margin around the strokes, in units of the smallest voxel side (pixels in-plane;
+    // the same distance along thick sections).
+    double regionMargin = 32;
     EnergyParams energy; // lambda, regional weight, model, connectivity
     // Choose the data term (learned or grey-value histogram) and its weight by
     // cross-validation on the strokes (core's autoGraphCut); off: energy as set.
@@ -37,6 +53,10 @@ struct GraphCutSettings {
     // constraints either way.
     bool refitRegionalModel = false;
 };
+
+// The box the next cut covers with these settings and strokes; none: the whole volume
+// (also when the box would be the whole volume, or there are no strokes).
+std::optional<Box3> graphCutRegion(const GraphCutSettings& settings, const Volume& strokes);
 
 class GraphCutSessions {
 public:

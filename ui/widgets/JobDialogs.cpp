@@ -337,6 +337,25 @@ GraphCutDialog::GraphCutDialog(const GraphCutSettings& current, QWidget* parent)
     refit_->setToolTip("Off: re-cuts after new strokes reuse the first cut's model and take a "
                        "fraction of the time; on: every cut learns from all strokes (slower)");
     addRow(form, "Re-cuts", refit_);
+    region_ = new QComboBox(this);
+    region_->addItem(QString("Automatic: whole volume up to %1 M voxels")
+                         .arg(kWholeCutVoxelLimit >> 20),
+                     int(CutRegionMode::Automatic));
+    region_->addItem("Whole volume", int(CutRegionMode::Whole));
+    region_->addItem("Strokes and a margin", int(CutRegionMode::Strokes));
+    region_->setCurrentIndex(region_->findData(int(current.region)));
+    region_->setToolTip("A cut of the strokes' box plus a margin changes only that box (drawn "
+                        "in the views) and keeps the truth outside it: minutes and gigabytes "
+                        "less on a large volume");
+    addRow(form, "Region", region_);
+    margin_ = new QDoubleSpinBox(this);
+    margin_->setRange(0, 100000);
+    margin_->setDecimals(0);
+    margin_->setSuffix(" px");
+    margin_->setValue(current.regionMargin);
+    margin_->setToolTip("Around the strokes, in pixels of the smallest voxel side: the same "
+                        "distance along thick sections");
+    addRow(form, "Margin", margin_);
     refine_ = new QCheckBox("Refine: use the prediction as the data term", this);
     refine_->setChecked(current.refineWithPrediction);
     refine_->setToolTip("Correction strokes fix the network's mistakes; the corrected loose "
@@ -345,9 +364,12 @@ GraphCutDialog::GraphCutDialog(const GraphCutSettings& current, QWidget* parent)
     const auto update = [this] {
         model_->setEnabled(!automatic_->isChecked() && !refine_->isChecked());
         regional_->setEnabled(!automatic_->isChecked());
+        margin_->setEnabled(CutRegionMode(region_->currentData().toInt()) !=
+                            CutRegionMode::Whole);
     };
     connect(automatic_, &QCheckBox::toggled, this, update);
     connect(refine_, &QCheckBox::toggled, this, update);
+    connect(region_, qOverload<int>(&QComboBox::currentIndexChanged), this, update);
     update();
 }
 
@@ -360,6 +382,8 @@ GraphCutSettings GraphCutDialog::settings() const {
     s.automatic = automatic_->isChecked();
     s.refineWithPrediction = refine_->isChecked();
     s.energy.regionalModel = RegionalModel(model_->currentData().toInt());
+    s.region = CutRegionMode(region_->currentData().toInt());
+    s.regionMargin = margin_->value();
     return s;
 }
 

@@ -105,6 +105,8 @@ private:
     QComboBox* connectivity_;
     QCheckBox* refit_;
     QCheckBox* refine_;
+    QComboBox* region_;
+    QDoubleSpinBox* margin_;
 };
 
 class VoxelSizeDialog : public QDialog {

@@ -88,6 +88,7 @@ void MainWindow::buildLayout() {
     for (int i = 0; i < 3; ++i) {
         views_[i] = new SliceView(&model_, &tools_, axes[i]);
         views_[i]->setPreview(&preview_);
+        views_[i]->setCutRegion(&app_.cutRegion());
         connect(views_[i], &SliceView::hovered, this, &MainWindow::showHover);
         connect(views_[i], &SliceView::message, this,
                 [this](const QString& text) { statusBar()->showMessage(text, 5000); });

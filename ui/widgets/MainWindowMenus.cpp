@@ -75,8 +75,10 @@ void MainWindow::buildMenus() {
     });
     edit->addAction("&Graph-cut settings...", this, [this] {
         GraphCutDialog dialog(graphCut_, this);
-        if (dialog.exec() == QDialog::Accepted)
+        if (dialog.exec() == QDialog::Accepted) {
             graphCut_ = dialog.settings();
+            app_.cutRegion().settingsChanged();
+        }
     });
 
     QMenu* tools = menuBar()->addMenu("&Tools");

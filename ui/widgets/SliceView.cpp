@@ -1,6 +1,7 @@
 #include "ui/widgets/SliceView.h"
 
 #include "ui/model/ClassifierPreview.h"
+#include "ui/model/CutRegionModel.h"
 #include "ui/render/SliceRenderer.h"
 
 #include <QElapsedTimer>
@@ -45,6 +46,15 @@ void SliceView::setPreview(ClassifierPreview* preview) {
         connect(preview_, &ClassifierPreview::enabledChanged, this, &SliceView::invalidate);
     }
     invalidate();
+}
+
+void SliceView::setCutRegion(CutRegionModel* region) {
+    if (cutRegion_)
+        disconnect(cutRegion_, nullptr, this, nullptr);
+    cutRegion_ = region;
+    if (cutRegion_)
+        connect(cutRegion_, &CutRegionModel::changed, this, qOverload<>(&QWidget::update));
+    update();
 }
 
 SliceGeometry SliceView::geometry() const {
@@ -185,8 +195,29 @@ void SliceView::paintEvent(QPaintEvent*) {
                                          .arg(g.sliceOf(c) + 1)
                                          .arg(g.sliceCount())
                                          .arg(model_->viewSettings(viewIndex()).zoom, 0, 'g', 3));
+    drawCutRegion(painter);
     drawScaleBar(painter);
     drawBrushOutline(painter);
+}
+
+void SliceView::drawCutRegion(QPainter& painter) {
+    const std::optional<Box3> box = cutRegion_ ? cutRegion_->region() : std::nullopt;
+    if (!box)
+        return;
+    const SliceGeometry g = geometry();
+    const std::int64_t s = slice();
+    const Index3 first = box->begin, last{box->end().z - 1, box->end().y - 1, box->end().x - 1};
+    if (s < g.sliceOf(first) || s > g.sliceOf(last))
+        return;
+    // Voxel corners, not centres: the box's edge is the outer edge of its voxels.
+    const QPointF a = positionOfVoxel(g.columnOf(first), g.rowOf(first));
+    const QPointF b = positionOfVoxel(g.columnOf(last), g.rowOf(last));
+    const QPointF step = positionOfVoxel(1, 1) - positionOfVoxel(0, 0);
+    const QRectF rect(a - step / 2, b + step / 2);
+    painter.setPen(QPen(QColor(255, 255, 255, 200), 1, Qt::DashLine));
+    painter.setBrush(Qt::NoBrush);
+    painter.drawRect(rect.normalized());
+    painter.drawText(rect.normalized().topLeft() + QPointF(4, -4), "graph-cut region");
 }
 
 void SliceView::drawScaleBar(QPainter& painter) {

@@ -17,6 +17,7 @@
 namespace cisterna::ui {
 
 class ClassifierPreview;
+class CutRegionModel;
 
 class SliceView : public QWidget {
     Q_OBJECT
@@ -38,6 +39,8 @@ public:
 
     // Draws the live classifier preview of the active organelle (null: none).
     void setPreview(ClassifierPreview* preview);
+    // Outlines the box the next graph cut covers, where the slice crosses it (null: none).
+    void setCutRegion(CutRegionModel* region);
 
     void stepSlice(int steps);
     void zoomBy(double factor, std::optional<QPointF> anchor = std::nullopt);
@@ -63,12 +66,14 @@ private:
     std::optional<std::pair<double, double>> sliceCoordinates(const QPointF& p) const;
     void drawScaleBar(QPainter& painter);
     void drawBrushOutline(QPainter& painter);
+    void drawCutRegion(QPainter& painter);
     // Ends the stroke being painted and pushes its undo step.
     void finishStroke();
 
     DocumentModel* model_;
     ToolState* tools_;
     ClassifierPreview* preview_ = nullptr;
+    CutRegionModel* cutRegion_ = nullptr;
     ViewAxis axis_;
     QImage image_;
     bool dirty_ = true;
