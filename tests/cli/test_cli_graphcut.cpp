@@ -10,6 +10,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstring>
+
 using namespace cisterna;
 using namespace cisterna::test;
 
@@ -172,4 +174,49 @@ TEST_CASE("cli: graphcut chooses its energy from the strokes and refines a predi
                dir.file("small.tif") + " --out " + dir.file("x.tif"));
     REQUIRE(mismatch.exitCode == 1);
     REQUIRE(contains(mismatch.err, "is not the image's"));
+}
+
+TEST_CASE("cli: graphcut cuts a region and keeps labels outside it", "[cli][graphcut]") {
+    ScratchDir dir("cli-graphcut-region");
+    const std::string image = dir.file("phantom.tif"), truth = dir.file("phantom_labels.tif");
+    REQUIRE(runCli("phantom --out " + image + " --size 48").exitCode == 0);
+    const std::string strokes = dir.file("strokes.tif");
+    REQUIRE(runCli("strokes --from-truth " + truth + " --organelle golgi --planes z:24 --out " +
+                   strokes)
+                .exitCode == 0);
+    // Labels to keep: every voxel object, so that kept voxels are told from cut ones.
+    Volume ones = readVolume(truth).clone();
+    std::memset(ones.data(), 1, std::size_t(ones.byteCount()));
+    const std::string keep = dir.file("keep.tif");
+    writeVolume(keep, ones);
+
+    const std::string out = dir.file("region.tif");
+    const CliResult cut = runCli("graphcut --quiet --image " + image + " --strokes " + strokes +
+                                 " --region 20:28,:,: --keep " + keep + " --out " + out);
+    INFO(cut.err);
+    REQUIRE(cut.exitCode == 0);
+    REQUIRE(contains(cut.out, "region z 20:28, y 0:48, x 0:48"));
+    const Volume labels = readVolume(out);
+    REQUIRE(labels.shape() == ones.shape());
+    const auto l = labels.view<std::uint8_t>();
+    std::int64_t keptOutside = 0, objectInside = 0;
+    for (std::int64_t z = 0; z < 48; ++z)
+        for (std::int64_t y = 0; y < 48; ++y)
+            for (std::int64_t x = 0; x < 48; ++x)
+                (z >= 20 && z < 28 ? objectInside : keptOutside) += l(z, y, x);
+    CHECK(keptOutside == 40 * 48 * 48);
+    CHECK(objectInside > 0);
+    CHECK(objectInside < 8 * 48 * 48 / 2);
+
+    // The strokes' box: a margin of 2 voxels around the one stroked plane.
+    const CliResult around = runCli("graphcut --quiet --image " + image + " --strokes " + strokes +
+                                    " --region strokes --margin 2 --out " + out);
+    INFO(around.err);
+    REQUIRE(around.exitCode == 0);
+    CHECK(contains(around.out, "region z 22:27, "));
+
+    const CliResult noRegion = runCli("graphcut --quiet --image " + image + " --strokes " +
+                                      strokes + " --keep " + keep + " --out " + out);
+    CHECK(noRegion.exitCode != 0);
+    CHECK(contains(noRegion.err, "--keep needs --region"));
 }

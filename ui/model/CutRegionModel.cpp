@@ -12,8 +12,7 @@ CutRegionModel::CutRegionModel(DocumentModel* document, const GraphCutSettings* 
         if (organelle == document_->activeOrganelle() && layer == int(Layer::Strokes))
             invalidate();
     });
-    connect(document_, &DocumentModel::activeOrganelleChanged, this,
-            &CutRegionModel::invalidate);
+    connect(document_, &DocumentModel::activeOrganelleChanged, this, &CutRegionModel::invalidate);
     connect(document_, &DocumentModel::organellesChanged, this, &CutRegionModel::invalidate);
     connect(document_, &DocumentModel::imageChanged, this, &CutRegionModel::invalidate);
 }

@@ -338,9 +338,9 @@ GraphCutDialog::GraphCutDialog(const GraphCutSettings& current, QWidget* parent)
                        "fraction of the time; on: every cut learns from all strokes (slower)");
     addRow(form, "Re-cuts", refit_);
     region_ = new QComboBox(this);
-    region_->addItem(QString("Automatic: whole volume up to %1 M voxels")
-                         .arg(kWholeCutVoxelLimit >> 20),
-                     int(CutRegionMode::Automatic));
+    region_->addItem(
+        QString("Automatic: whole volume up to %1 M voxels").arg(kWholeCutVoxelLimit >> 20),
+        int(CutRegionMode::Automatic));
     region_->addItem("Whole volume", int(CutRegionMode::Whole));
     region_->addItem("Strokes and a margin", int(CutRegionMode::Strokes));
     region_->setCurrentIndex(region_->findData(int(current.region)));
@@ -364,8 +364,7 @@ GraphCutDialog::GraphCutDialog(const GraphCutSettings& current, QWidget* parent)
     const auto update = [this] {
         model_->setEnabled(!automatic_->isChecked() && !refine_->isChecked());
         regional_->setEnabled(!automatic_->isChecked());
-        margin_->setEnabled(CutRegionMode(region_->currentData().toInt()) !=
-                            CutRegionMode::Whole);
+        margin_->setEnabled(CutRegionMode(region_->currentData().toInt()) != CutRegionMode::Whole);
     };
     connect(automatic_, &QCheckBox::toggled, this, update);
     connect(refine_, &QCheckBox::toggled, this, update);
