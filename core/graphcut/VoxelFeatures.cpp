@@ -259,7 +259,7 @@ FeatureStack computeVoxelFeatures(const Volume& image, const VoxelFeatureOptions
     const unsigned workers = phantom::workerCount(std::int64_t(tasks.size()));
     requireMemory(voxels * std::uint64_t(stack.count) + voxels * 4 +
                       std::uint64_t(workers) * voxels * 4,
-                  "the voxel features of the learned data term");
+                  "voxel features of the learned data term");
     progress.report(from, "computing voxel features");
     stack.data.assign(std::size_t(voxels) * std::size_t(stack.count), 0);
     progress.throwIfCancelled();

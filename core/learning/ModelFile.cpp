@@ -58,7 +58,7 @@ void checkLooksLikeArchive(const std::string& path) {
 void requireMemoryForNetwork(const UNetConfig& config, bool training) {
     const std::uint64_t params = static_cast<std::uint64_t>(unetParameterCount(config));
     // Weights; when training also their gradients and Adam's two moments.
-    requireMemory(params * sizeof(float) * (training ? 4 : 1), "the network's weights");
+    requireMemory(params * sizeof(float) * (training ? 4 : 1), "network's weights");
 }
 
 void writeModelFile(const std::string& path, const ModelMetadata& metadata, UNet& net,

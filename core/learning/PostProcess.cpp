@@ -141,9 +141,8 @@ Volume combineOrganelles(const std::vector<OrganelleMap>& maps, OverlapRule rule
     }
     const Shape3 s = maps[0].probabilities.shape();
     // Best probability so far per voxel (HighestProbability) or "taken" (Priority).
-    requireMemory(
-        checkedByteCount(s, sizeof(float) + sizeof(std::uint16_t), "the overlap bookkeeping"),
-        "the overlap bookkeeping");
+    requireMemory(checkedByteCount(s, sizeof(float) + sizeof(std::uint16_t), "overlap bookkeeping"),
+                  "overlap bookkeeping");
     std::vector<float> best(static_cast<std::size_t>(s.voxelCount()), -1.0f);
     std::vector<std::uint16_t> label(static_cast<std::size_t>(s.voxelCount()), 0);
     for (std::size_t m = 0; m < maps.size(); ++m) {

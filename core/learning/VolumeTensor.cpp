@@ -11,8 +11,7 @@ namespace cisterna {
 
 torch::Tensor imageTensor(const Volume& image, const Normalisation& normalisation) {
     const Shape3 s = image.shape();
-    requireMemory(checkedByteCount(s, sizeof(float), "the normalised image"),
-                  "the normalised image");
+    requireMemory(checkedByteCount(s, sizeof(float), "normalised image"), "normalised image");
     torch::Tensor t = torch::empty({s.z, s.y, s.x}, torch::kFloat);
     float* out = t.data_ptr<float>();
     const float scale = static_cast<float>(normalisation.scale());
@@ -62,7 +61,7 @@ torch::Tensor targetTensor(const Volume& labels, const Volume& mask, const Label
             lookup[static_cast<std::size_t>(v)] = kIgnoreTarget;
     }
     const Shape3 s = labels.shape();
-    requireMemory(checkedByteCount(s, 1, "the training targets"), "the training targets");
+    requireMemory(checkedByteCount(s, 1, "training targets"), "training targets");
     torch::Tensor t = torch::empty({s.z, s.y, s.x}, torch::kUInt8);
     std::uint8_t* out = t.data_ptr<std::uint8_t>();
     dispatchDataType(labels.dataType(), [&](auto tag) {

@@ -65,10 +65,10 @@ void predictFile(const Model& model, const std::string& inputPath,
         // Not a chunked format: predict in memory when the volumes fit, else say why not.
         owned.clear();
         const std::uint64_t bytes =
-            checkedByteCount(info.shape, bytesPerVoxel(info.dataType), "the image") +
-            checkedByteCount(info.shape, bytesPerVoxel(options.outputType), "the prediction") *
+            checkedByteCount(info.shape, bytesPerVoxel(info.dataType), "image") +
+            checkedByteCount(info.shape, bytesPerVoxel(options.outputType), "prediction") *
                 outputPaths.size();
-        requireMemory(bytes, "predicting " + inputPath +
+        requireMemory(bytes, "prediction of " + inputPath +
                                  " in memory (write Zarr, N5 or HDF5 to predict block by block)");
         const Volume image = readVolume(inputPath);
         const std::vector<Volume> maps = predictVolume(model, image, options);
