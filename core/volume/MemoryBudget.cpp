@@ -3,6 +3,8 @@
 #include "core/util/Error.h"
 #include "core/util/Text.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <limits>
@@ -135,6 +137,34 @@ std::uint64_t checkedByteCount(const Shape3& shape, std::size_t bytesPerVoxel,
             throw MemoryBudgetError("Not enough memory for the " + what + " of shape " +
                                     toString(shape) + ": it needs more than 8 EiB.");
     return static_cast<std::uint64_t>(bytes);
+}
+
+Box3 centredBoxWithin(const Shape3& shape, std::uint64_t bytesPerVoxel, std::uint64_t budget) {
+    const std::int64_t extent[3] = {shape.z, shape.y, shape.x};
+    std::int64_t size[3] = {shape.z, shape.y, shape.x};
+    auto bytes = [&] {
+        return double(size[0]) * double(size[1]) * double(size[2]) * double(bytesPerVoxel);
+    };
+    if (bytes() > double(budget)) {
+        // Shrink by the cube root of the excess, then step the largest axis down until
+        // it fits (an axis pinned at one voxel leaves the others more to lose).
+        const double f = std::cbrt(double(budget) / bytes());
+        for (int a = 0; a < 3; ++a)
+            size[a] = std::max<std::int64_t>(1, std::int64_t(double(extent[a]) * f));
+        while (bytes() > double(budget)) {
+            int largest = 0;
+            for (int a = 1; a < 3; ++a)
+                if (size[a] > size[largest])
+                    largest = a;
+            if (size[largest] == 1)
+                break;
+            size[largest] = std::max<std::int64_t>(1, size[largest] * 15 / 16);
+        }
+    }
+    Box3 box;
+    box.size = {size[0], size[1], size[2]};
+    box.begin = {(shape.z - size[0]) / 2, (shape.y - size[1]) / 2, (shape.x - size[2]) / 2};
+    return box;
 }
 
 } // namespace cisterna

@@ -27,4 +27,10 @@ std::uint64_t checkedByteCount(const Shape3& shape, std::size_t bytesPerVoxel,
 
 std::string humanBytesOf(std::uint64_t bytes);
 
+// The largest box centred in `shape`, each axis shrunk by the same factor (but never
+// below one voxel), whose voxels at `bytesPerVoxel` fit in `budget`: a part of a volume
+// that does not fit in memory, to open instead of the whole. The whole shape when it
+// fits.
+Box3 centredBoxWithin(const Shape3& shape, std::uint64_t bytesPerVoxel, std::uint64_t budget);
+
 } // namespace cisterna

@@ -90,6 +90,27 @@ TEST_CASE("the memory budget refuses what does not fit, in one sentence", "[volu
                       MemoryBudgetError);
 }
 
+TEST_CASE("the part of a volume that fits is centred and as large as fits", "[volume][memory]") {
+    const Shape3 shape{100, 2000, 3000};
+    // Fits: the whole.
+    CHECK(centredBoxWithin(shape, 3, std::uint64_t(1) << 40) == Box3{{0, 0, 0}, shape});
+    for (const std::uint64_t budget :
+         {std::uint64_t(50) << 20, std::uint64_t(1) << 20, std::uint64_t(1000)}) {
+        const Box3 b = centredBoxWithin(shape, 3, budget);
+        INFO(toString(b) << " for " << budget << " bytes");
+        REQUIRE(b.fitsIn(shape));
+        CHECK(std::uint64_t(b.size.voxelCount()) * 3 <= budget);
+        // Large: not much smaller than the budget allows (some axis could not grow).
+        CHECK(std::uint64_t(b.size.voxelCount()) * 3 * 2 > budget);
+        // Centred on every axis.
+        CHECK(std::abs(2 * b.begin.z + b.size.z - shape.z) <= 1);
+        CHECK(std::abs(2 * b.begin.y + b.size.y - shape.y) <= 1);
+        CHECK(std::abs(2 * b.begin.x + b.size.x - shape.x) <= 1);
+    }
+    // Too little for one voxel: one voxel, which the caller's check then refuses.
+    CHECK(centredBoxWithin(shape, 3, 1).size == Shape3{1, 1, 1});
+}
+
 TEST_CASE("geometry parsing", "[volume]") {
     const Box3 b = parseBox("1:3,:,2:", {4, 5, 6});
     REQUIRE(b == Box3{{1, 0, 2}, {2, 5, 4}});

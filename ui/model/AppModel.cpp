@@ -7,6 +7,7 @@
 #include "core/io/VolumeIO.h"
 #include "core/phantom/Phantom.h"
 #include "core/util/Error.h"
+#include "core/volume/MemoryBudget.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -20,9 +21,17 @@
 namespace cisterna::ui {
 namespace {
 
-Volume readVolumeLocked(const QString& path) {
+Volume readVolumeLocked(const QString& path, const std::optional<Box3>& region = {}) {
     std::lock_guard<std::mutex> lock(fileIoMutex());
-    return readVolume(path.toStdString());
+    ReadOptions options;
+    options.region = region;
+    return readVolume(path.toStdString(), options);
+}
+
+// Bytes per voxel an opened image costs before any job: its own voxels and the two
+// label layers painting makes (strokes, then the cut's truth).
+std::uint64_t openingBytesPerVoxel(DataType type) {
+    return bytesPerVoxel(type) + 2;
 }
 
 // The demo shows the same cell at every size: the phantom's scene is laid out in nm,
@@ -130,27 +139,68 @@ void AppModel::openFile(const QString& path) {
         openProject(path);
         return;
     }
+    // Before any work: does it fit? If not, the user may open a part of it (every
+    // reader reads a box without the rest), or nothing happens.
+    std::optional<Box3> region;
+    try {
+        const VolumeInfo info = readVolumeInfo(path.toStdString());
+        const std::uint64_t perVoxel = openingBytesPerVoxel(info.dataType);
+        const std::uint64_t need = checkedByteCount(info.shape, perVoxel, "image");
+        const std::uint64_t available = availableMemoryBytes();
+        if (need > available) {
+            const std::string why = toString(info.shape) + " " + toString(info.dataType) +
+                                    " needs " + humanBytesOf(need) +
+                                    " with its strokes and truth layers, but only " +
+                                    humanBytesOf(available) + " of memory is available";
+            // Half of what is free: jobs (features, the cut) need the rest.
+            const Box3 suggested = centredBoxWithin(info.shape, perVoxel, available / 2);
+            std::optional<Box3> chosen;
+            if (chooseRegion)
+                chosen = chooseRegion(path, QString::fromStdString(why), info.shape, suggested);
+            if (!chosen) {
+                const QString text = "Cannot open " + QFileInfo(path).fileName() + ": " +
+                                     QString::fromStdString(why) + ".";
+                emit errorOccurred(text);
+                emit loadFinished(false, text);
+                return;
+            }
+            if (!chosen->fitsIn(info.shape) || chosen->size.voxelCount() == 0)
+                throw InvalidArgument("the part " + toString(*chosen) + " is not inside " +
+                                      toString(info.shape));
+            region = chosen;
+        }
+    } catch (const InvalidArgument& e) { // a part outside the volume
+        emit errorOccurred(QString("Cannot open %1: %2").arg(path, e.what()));
+        emit loadFinished(false, e.what());
+        return;
+    } catch (const std::exception&) {
+        // An unreadable header: the read below says so in the job, as for any file.
+    }
     QPointer<AppModel> self(this);
     startLoad("Reading " + QFileInfo(path).fileName(),
-              [self, path](JobContext& context) -> JobFinish {
+              [self, path, region](JobContext& context) -> JobFinish {
                   context.report(0.05, "reading " + path.toStdString());
-                  Volume image = readVolumeLocked(path);
-                  return [self, path, image] {
+                  Volume image = readVolumeLocked(path, region);
+                  return [self, path, image, region] {
                       if (!self)
                           return;
                       AppModel& app = *self;
                       app.setProjectPath({});
                       app.document_.setImage(image, QFileInfo(path).fileName(), path);
+                      app.document_.setImageRegion(region);
                       app.document_.addOrganelle("organelle 1");
                       app.document_.undoHistory()->clear();
                       app.document_.setModified(false);
                       app.recent_.add(path);
                       emit app.recentFilesChanged();
-                      emit app.statusChanged(
-                          QString("%1 · %2 %3")
-                              .arg(app.document_.name())
-                              .arg(QString::fromStdString(toString(app.document_.shape())))
-                              .arg(toString(app.document_.image().dataType())));
+                      QString shown = QString::fromStdString(toString(app.document_.shape()));
+                      if (region)
+                          shown += QString(", part %1 of the file")
+                                       .arg(QString::fromStdString(toString(*region)));
+                      emit app.statusChanged(QString("%1 · %2 %3")
+                                                 .arg(app.document_.name())
+                                                 .arg(shown)
+                                                 .arg(toString(app.document_.image().dataType())));
                       emit app.imageOpened(path);
                       emit app.loadFinished(true, path);
                   };
@@ -197,7 +247,7 @@ void AppModel::openProject(const QString& path) {
             labels = std::move(p.labels);
         } else {
             context.report(0.02, "reading " + imagePath.toStdString());
-            image = readVolumeLocked(imagePath);
+            image = readVolumeLocked(imagePath, meta.image.region);
         }
         ProjectData data = readProject(path, false, context.progressRange(0.6, 1.0));
         return [self, data, image, labels, imagePath, path, isAutosave, relocated]() mutable {

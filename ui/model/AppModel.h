@@ -22,6 +22,7 @@
 #include <QTimer>
 
 #include <functional>
+#include <optional>
 #include <vector>
 
 namespace cisterna::ui {
@@ -51,6 +52,12 @@ public:
     std::function<QString(const QString& oldPath)> locateMovedImage;
     // A crashed session left this autosave: restore it?
     std::function<bool(const LeftoverAutosave&)> offerRecovery;
+    // The volume at `path` (of `shape`) does not fit in memory (`why`, with the
+    // numbers): the part to open instead (`suggested` fits in half of what is free),
+    // or none to open nothing.
+    std::function<std::optional<Box3>(const QString& path, const QString& why, const Shape3& shape,
+                                      const Box3& suggested)>
+        chooseRegion;
 
     // Opening, in the background: loadFinished tells the outcome; a newer request
     // cancels an older one still running.

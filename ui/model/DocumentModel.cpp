@@ -28,6 +28,7 @@ void DocumentModel::setImage(Volume image, const QString& name, const QString& s
     image_ = std::move(image);
     name_ = name;
     source_ = source;
+    region_.reset();
     reference_ = Volume();
     organelles_.clear();
     active_ = -1;

@@ -8,7 +8,9 @@
 #include "core/volume/Volume.h"
 
 #include <QObject>
+
 #include <QString>
+#include <optional>
 
 #include <vector>
 
@@ -34,6 +36,11 @@ public:
     const QString& name() const { return name_; }
     const QString& imageSource() const { return source_; }
     void setImageSource(const QString& source) { source_ = source; }
+    // The part of the source file the image is, when only a part was opened (a volume
+    // larger than memory); none: the whole file. Kept in the project so that it opens
+    // the same part again.
+    const std::optional<Box3>& imageRegion() const { return region_; }
+    void setImageRegion(const std::optional<Box3>& region) { region_ = region; }
     Shape3 shape() const { return image_.shape(); }
 
     // Voxel size in nm (z, y, x); editable because many files have none.
@@ -108,6 +115,7 @@ private:
     Volume image_;
     Volume reference_;
     QString name_, source_;
+    std::optional<Box3> region_;
     std::vector<Organelle> organelles_;
     int active_ = -1;
     int nextUid_ = 1;

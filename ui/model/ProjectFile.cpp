@@ -49,6 +49,10 @@ json toJson(const ProjectData& d) {
     image["shape"] = shape3(d.image.shape);
     image["dataType"] = toString(d.image.dataType);
     image["voxelSize"] = d.image.voxelSize ? vec3(*d.image.voxelSize) : json(nullptr);
+    if (d.image.region) {
+        const Box3& r = *d.image.region;
+        image["region"] = {{"begin", {r.begin.z, r.begin.y, r.begin.x}}, {"size", shape3(r.size)}};
+    }
     j["image"] = image;
     json organelles = json::array();
     for (const auto& o : d.organelles) {
@@ -148,6 +152,18 @@ ProjectData fromJson(const json& j, const std::string& where) {
         if (!(v[0] > 0 && v[1] > 0 && v[2] > 0))
             bad(where, "the voxel size is not positive");
         d.image.voxelSize = Vec3d{v[0], v[1], v[2]};
+    }
+    // Absent in projects of a whole file (and in those saved before parts existed).
+    if (image.contains("region") && !image["region"].is_null()) {
+        const json& r = image["region"];
+        const auto b = triple(need(r, "begin", where), "the region's corner", where);
+        const auto z = triple(need(r, "size", where), "the region's size", where);
+        Box3 box;
+        box.begin = {std::int64_t(b[0]), std::int64_t(b[1]), std::int64_t(b[2])};
+        box.size = {std::int64_t(z[0]), std::int64_t(z[1]), std::int64_t(z[2])};
+        if (box.begin.z < 0 || box.begin.y < 0 || box.begin.x < 0 || !(box.size == d.image.shape))
+            bad(where, "the image region is negative or not the image's shape");
+        d.image.region = box;
     }
     const json& organelles = need(j, "organelles", where);
     if (!organelles.is_array())

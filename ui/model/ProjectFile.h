@@ -28,6 +28,7 @@ struct ProjectImage {
     Shape3 shape;
     DataType dataType = DataType::UInt8;
     std::optional<Vec3d> voxelSize; // set when the file had one or the user gave one
+    std::optional<Box3> region;     // the part of the file opened; none: all of it
 };
 
 struct ProjectOrganelle {

@@ -40,6 +40,7 @@ ProjectData captureProject(const DocumentModel& document, const ToolState& tools
     d.image.dataType = document.image().dataType();
     if (document.hasVoxelSize())
         d.image.voxelSize = document.voxelSize();
+    d.image.region = document.imageRegion();
     for (int i = 0; i < document.organelleCount(); ++i) {
         const Organelle& o = document.organelle(i);
         ProjectOrganelle p;
@@ -92,6 +93,7 @@ void applyProject(ProjectData data, Volume image, const QString& imagePath, Docu
     const QString source = data.image.phantom.isEmpty() ? imagePath : data.image.phantom;
     document.setImage(
         image, data.image.name.isEmpty() ? QFileInfo(source).fileName() : data.image.name, source);
+    document.setImageRegion(data.image.region);
     for (auto& o : data.organelles) {
         const int index = document.addOrganelle(o.name, o.colour);
         document.setOrganelleVisible(index, o.visible);

@@ -46,6 +46,10 @@ MainWindow::MainWindow(QWidget* parent, const QString& autosaveFolder)
     app_.locateMovedImage = [this](const QString& oldPath) {
         return prompts_->locateMovedImage(this, oldPath);
     };
+    app_.chooseRegion = [this](const QString& path, const QString& why, const Shape3& shape,
+                               const Box3& suggested) {
+        return prompts_->chooseRegion(this, path, why, shape, suggested);
+    };
     app_.offerRecovery = [this](const LeftoverAutosave& leftover) {
         return prompts_->offerRecovery(this, leftover);
     };

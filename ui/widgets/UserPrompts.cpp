@@ -4,6 +4,8 @@
 
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QInputDialog>
+#include <QLineEdit>
 #include <QLocale>
 #include <QMessageBox>
 
@@ -45,6 +47,36 @@ QString UserPrompts::locateMovedImage(QWidget* parent, const QString& oldPath) {
                                         QFileInfo(oldPath).absolutePath(),
                                         QString::fromStdString(volumeNameFilter(FileAccess::Read)) +
                                             ";;All files (*)");
+}
+
+std::optional<Box3> UserPrompts::chooseRegion(QWidget* parent, const QString& path,
+                                              const QString& why, const Shape3& shape,
+                                              const Box3& suggested) {
+    const Index3 e = suggested.end();
+    QString text = QString("%1:%2,%3:%4,%5:%6")
+                       .arg(suggested.begin.z)
+                       .arg(e.z)
+                       .arg(suggested.begin.y)
+                       .arg(e.y)
+                       .arg(suggested.begin.x)
+                       .arg(e.x);
+    QString problem;
+    for (;;) {
+        bool ok = false;
+        text = QInputDialog::getText(
+            parent, "Volume larger than memory",
+            QString("%1: %2.\n\nOpen a part of it instead, as z0:z1,y0:y1,x0:x1 (voxels; the "
+                    "suggestion is centred and fits in half of the free memory):%3")
+                .arg(QFileInfo(path).fileName(), why, problem),
+            QLineEdit::Normal, text, &ok);
+        if (!ok)
+            return std::nullopt;
+        try {
+            return parseBox(text.toStdString(), shape);
+        } catch (const std::exception& e) {
+            problem = "\n\n" + QString::fromStdString(e.what());
+        }
+    }
 }
 
 QString UserPrompts::projectSavePath(QWidget* parent, const QString& suggestion) {

@@ -3,7 +3,11 @@
 // with dialogs, tests with a scripted object (no modal dialog ever blocks a test).
 #include "ui/model/Autosave.h"
 
+#include "core/volume/Geometry.h"
+
 #include <QString>
+
+#include <optional>
 
 class QWidget;
 
@@ -22,6 +26,11 @@ public:
     virtual bool offerRecovery(QWidget* parent, const LeftoverAutosave& autosave);
     // The project's image is not where it was: where is it now? Empty: give up.
     virtual QString locateMovedImage(QWidget* parent, const QString& oldPath);
+    // The volume does not fit in memory (`why`, with the numbers): which part of it to
+    // open (`suggested` fits)? None: open nothing.
+    virtual std::optional<Box3> chooseRegion(QWidget* parent, const QString& path,
+                                             const QString& why, const Shape3& shape,
+                                             const Box3& suggested);
     // A path to save the project to (empty: cancelled).
     virtual QString projectSavePath(QWidget* parent, const QString& suggestion);
     virtual void showError(QWidget* parent, const QString& title, const QString& text);
