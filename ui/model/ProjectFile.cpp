@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 
 namespace cisterna::ui {
@@ -125,6 +126,12 @@ std::array<double, 3> triple(const json& v, const char* what, const std::string&
     return {v[0].get<double>(), v[1].get<double>(), v[2].get<double>()};
 }
 
+// Voxel counts and indices: whole numbers a 64-bit integer holds exactly (a cast of
+// 1e300 to an integer is undefined behaviour, which a damaged file must not reach).
+bool wholeIndex(double v) {
+    return v >= -9.0e15 && v <= 9.0e15 && v == std::floor(v);
+}
+
 ProjectData fromJson(const json& j, const std::string& where) {
     if (!j.is_object() || !j.contains("format") || j["format"] != kFormat)
         throw FormatError(where, "is an HDF5 file but not a Cisterna project");
@@ -139,6 +146,8 @@ ProjectData fromJson(const json& j, const std::string& where) {
     d.image.relativePath = text(image, "relativePath", where);
     d.image.phantom = text(image, "phantom", where);
     const auto s = triple(need(image, "shape", where), "the image shape", where);
+    if (!wholeIndex(s[0]) || !wholeIndex(s[1]) || !wholeIndex(s[2]))
+        bad(where, "the image shape is not three whole numbers");
     d.image.shape = {std::int64_t(s[0]), std::int64_t(s[1]), std::int64_t(s[2])};
     if (d.image.shape.z < 0 || d.image.shape.y < 0 || d.image.shape.x < 0)
         bad(where, "the image shape is negative");
@@ -158,6 +167,9 @@ ProjectData fromJson(const json& j, const std::string& where) {
         const json& r = image["region"];
         const auto b = triple(need(r, "begin", where), "the region's corner", where);
         const auto z = triple(need(r, "size", where), "the region's size", where);
+        for (int a = 0; a < 3; ++a)
+            if (!wholeIndex(b[std::size_t(a)]) || !wholeIndex(z[std::size_t(a)]))
+                bad(where, "the image region is not whole numbers");
         Box3 box;
         box.begin = {std::int64_t(b[0]), std::int64_t(b[1]), std::int64_t(b[2])};
         box.size = {std::int64_t(z[0]), std::int64_t(z[1]), std::int64_t(z[2])};
