@@ -5,6 +5,8 @@
 #include "core/graphcut/VoxelFeatures.h"
 #include "core/util/Error.h"
 
+#include "VolumeTestSupport.h"
+
 #include <catch2/catch.hpp>
 
 #include <cstring>
@@ -15,17 +17,13 @@ namespace {
 
 // Dark balls on a lighter background, deterministic, on thick sections (30 x 6 x 6).
 Volume ballsImage(const Shape3& shape) {
-    Volume v = Volume::allocate(DataType::UInt8, shape);
+    Volume v = test::noisyImage(shape, 7, 4,
+                                [](std::int64_t z, std::int64_t y, std::int64_t x, int noise) {
+                                    const double dy = double(y % 24) - 12, dx = double(x % 24) - 12;
+                                    const bool inside = dy * dy + dx * dx < 36 && z % 6 != 0;
+                                    return (inside ? 80 : 170) + noise - 8;
+                                });
     v.setVoxelSize({30, 6, 6});
-    auto view = v.view<std::uint8_t>();
-    for (std::int64_t z = 0; z < shape.z; ++z)
-        for (std::int64_t y = 0; y < shape.y; ++y)
-            for (std::int64_t x = 0; x < shape.x; ++x) {
-                const double dy = double(y % 24) - 12, dx = double(x % 24) - 12;
-                const bool inside = dy * dy + dx * dx < 36 && z % 6 != 0;
-                const int n = int((z * 131 + y * 31 + x * 17) % 21) - 10;
-                view(z, y, x) = std::uint8_t((inside ? 80 : 170) + n);
-            }
     return v;
 }
 

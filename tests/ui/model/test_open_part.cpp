@@ -3,6 +3,7 @@
 #include "ModelTestSupport.h"
 
 #include "TestPaths.h"
+#include "VolumeTestSupport.h"
 
 #include "core/io/VolumeIO.h"
 #include "core/volume/MemoryBudget.h"
@@ -23,17 +24,6 @@ struct MemoryLimit {
     ~MemoryLimit() { setMemoryLimitOverride(std::nullopt); }
 };
 
-Volume patterned(const Shape3& shape) {
-    Volume v = Volume::allocate(DataType::UInt8, shape);
-    v.setVoxelSize({30, 6, 6});
-    auto view = v.view<std::uint8_t>();
-    for (std::int64_t z = 0; z < shape.z; ++z)
-        for (std::int64_t y = 0; y < shape.y; ++y)
-            for (std::int64_t x = 0; x < shape.x; ++x)
-                view(z, y, x) = std::uint8_t(z * 37 + y * 11 + x * 3);
-    return v;
-}
-
 bool sameVoxels(const Volume& a, const Volume& b) {
     if (a.shape() != b.shape())
         return false;
@@ -46,7 +36,8 @@ bool sameVoxels(const Volume& a, const Volume& b) {
 TEST_CASE("a volume larger than memory opens in part, or not at all", "[ui][app][memory]") {
     test::ScratchDir dir("ui-open-part");
     const Shape3 shape{16, 96, 128};
-    const Volume whole = patterned(shape);
+    Volume whole = test::patternVolume(DataType::UInt8, shape);
+    whole.setVoxelSize({30, 6, 6});
     const QString file = QString::fromStdString(dir.file("big.nrrd"));
     writeVolume(file.toStdString(), whole);
     AppModel app(QString::fromStdString(dir.file("autosave")));
