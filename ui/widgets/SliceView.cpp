@@ -216,8 +216,11 @@ void SliceView::drawCutRegion(QPainter& painter) {
     const QRectF rect(a - step / 2, b + step / 2);
     painter.setPen(QPen(QColor(255, 255, 255, 200), 1, Qt::DashLine));
     painter.setBrush(Qt::NoBrush);
-    painter.drawRect(rect.normalized());
-    painter.drawText(rect.normalized().topLeft() + QPointF(4, -4), "graph-cut region");
+    const QRectF outline = rect.normalized();
+    painter.drawRect(outline);
+    // Above the box, unless that is under the view's title line: then just inside it.
+    const double labelY = outline.top() - 4 < 24 ? outline.top() + 14 : outline.top() - 4;
+    painter.drawText(QPointF(outline.left() + 4, labelY), "graph-cut region");
 }
 
 void SliceView::drawScaleBar(QPainter& painter) {
