@@ -26,6 +26,7 @@ std::unique_ptr<Command> makeEvaluateCommand();
 std::unique_ptr<Command> makeFormatsCommand();
 std::unique_ptr<Command> makeGraphcutCommand();
 std::unique_ptr<Command> makeStrokesCommand();
+std::unique_ptr<Command> makePyramidCommand();
 // The learning commands exist when the build has LibTorch (CISTERNA_HAVE_TORCH).
 std::unique_ptr<Command> makeTrainCommand();
 std::unique_ptr<Command> makeFinetuneCommand();

@@ -47,6 +47,7 @@ int main(int argc, char** argv) {
     commands.push_back(cisterna::cli::makeFormatsCommand());
     commands.push_back(cisterna::cli::makeGraphcutCommand());
     commands.push_back(cisterna::cli::makeStrokesCommand());
+    commands.push_back(cisterna::cli::makePyramidCommand());
 #ifdef CISTERNA_HAVE_TORCH
     commands.push_back(cisterna::cli::makeTrainCommand());
     commands.push_back(cisterna::cli::makeFinetuneCommand());

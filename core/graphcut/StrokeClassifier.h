@@ -45,7 +45,4 @@ Volume predictProbability(const FeatureStack& features, const RandomForest& fore
                           const Volume& image, const Box3& box, const Progress& progress = {},
                           double from = 0, double to = 1);
 
-// The plane `index` along `axis` (0 = z, 1 = y, 2 = x, as Stroke::axis) of `shape`.
-Box3 planeBox(const Shape3& shape, int axis, std::int64_t index);
-
 } // namespace cisterna

@@ -82,4 +82,20 @@ Vec3d parseVec3d(const std::string& text) {
     return {values[0], values[1], values[2]};
 }
 
+Box3 planeBox(const Shape3& shape, int axis, std::int64_t index) {
+    if (axis < 0 || axis > 2)
+        throw InvalidArgument("plane axis " + std::to_string(axis) +
+                              " is not 0 (z), 1 (y) or 2 (x)");
+    Box3 b{{0, 0, 0}, shape};
+    std::int64_t* begin[3] = {&b.begin.z, &b.begin.y, &b.begin.x};
+    std::int64_t* size[3] = {&b.size.z, &b.size.y, &b.size.x};
+    const std::int64_t extent = *size[axis];
+    if (index < 0 || index >= extent)
+        throw InvalidArgument("plane " + std::to_string(index) + " along " + "zyx"[axis] +
+                              " is outside 0.." + std::to_string(extent - 1));
+    *begin[axis] = index;
+    *size[axis] = 1;
+    return b;
+}
+
 } // namespace cisterna

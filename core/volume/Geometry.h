@@ -51,6 +51,10 @@ std::string toString(const Box3& b);   // "z 0:10, y 5:20, x 0:64"
 // in NumPy slicing) against the shape it will crop. Throws InvalidArgument.
 Box3 parseBox(const std::string& text, const Shape3& shape);
 
+// The plane `index` across `axis` (0 = z, 1 = y, 2 = x, as Stroke::axis) of `shape`.
+// Throws InvalidArgument for another axis or an index outside the shape.
+Box3 planeBox(const Shape3& shape, int axis, std::int64_t index);
+
 // Parses "z,y,x" or a single value for all three axes. Throws InvalidArgument.
 Vec3d parseVec3d(const std::string& text);
 

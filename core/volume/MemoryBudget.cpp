@@ -18,37 +18,6 @@ std::mutex overrideMutex;
 std::optional<std::uint64_t> limitOverride;
 bool environmentRead = false;
 
-std::optional<std::uint64_t> parseByteSize(const std::string& text) {
-    if (text.empty())
-        return std::nullopt;
-    char* end = nullptr;
-    const double value = std::strtod(text.c_str(), &end);
-    if (end == text.c_str() || value < 0)
-        return std::nullopt;
-    double scale = 1;
-    switch (*end) {
-    case 'k':
-    case 'K':
-        scale = 1024.0;
-        break;
-    case 'm':
-    case 'M':
-        scale = 1024.0 * 1024;
-        break;
-    case 'g':
-    case 'G':
-        scale = 1024.0 * 1024 * 1024;
-        break;
-    case 't':
-    case 'T':
-        scale = 1024.0 * 1024 * 1024 * 1024;
-        break;
-    default:
-        break;
-    }
-    return static_cast<std::uint64_t>(value * scale);
-}
-
 std::optional<std::uint64_t> readMemAvailable() {
     std::ifstream in("/proc/meminfo");
     std::string key;
@@ -87,6 +56,37 @@ std::optional<std::uint64_t> cgroupHeadroom() {
 }
 
 } // namespace
+
+std::optional<std::uint64_t> parseByteSize(const std::string& text) {
+    if (text.empty())
+        return std::nullopt;
+    char* end = nullptr;
+    const double value = std::strtod(text.c_str(), &end);
+    if (end == text.c_str() || value < 0)
+        return std::nullopt;
+    double scale = 1;
+    switch (*end) {
+    case 'k':
+    case 'K':
+        scale = 1024.0;
+        break;
+    case 'm':
+    case 'M':
+        scale = 1024.0 * 1024;
+        break;
+    case 'g':
+    case 'G':
+        scale = 1024.0 * 1024 * 1024;
+        break;
+    case 't':
+    case 'T':
+        scale = 1024.0 * 1024 * 1024 * 1024;
+        break;
+    default:
+        break;
+    }
+    return static_cast<std::uint64_t>(value * scale);
+}
 
 void setMemoryLimitOverride(std::optional<std::uint64_t> bytes) {
     std::lock_guard<std::mutex> lock(overrideMutex);

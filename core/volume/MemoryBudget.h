@@ -16,6 +16,9 @@ std::uint64_t availableMemoryBytes();
 // Tests and users (environment variable CISTERNA_MEMORY_LIMIT, in bytes or with a
 // K/M/G suffix) can pretend to have less memory than the machine has.
 void setMemoryLimitOverride(std::optional<std::uint64_t> bytes);
+// "4G", "512M", "1.5g", "65536": bytes with an optional K/M/G/T suffix (powers of
+// 1024); nullopt when the text is not such a size.
+std::optional<std::uint64_t> parseByteSize(const std::string& text);
 
 // Throws MemoryBudgetError if `bytes` for `what` does not fit in what is available.
 void requireMemory(std::uint64_t bytes, const std::string& what);

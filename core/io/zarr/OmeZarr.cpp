@@ -138,22 +138,27 @@ chunked::Spatial levelSpatial(const OmeImage& image, const OmeLevel& level, std:
 }
 
 Json omeImageAttributes(const std::string& name, const chunked::Spatial& spatial) {
+    return omePyramidAttributes(name, {spatial});
+}
+
+Json omePyramidAttributes(const std::string& name, const std::vector<chunked::Spatial>& levels) {
     Json axes = Json::array();
     for (const char* axis : {"z", "y", "x"}) {
         Json a = {{"name", axis}, {"type", "space"}};
         // Without a known voxel size the scale is in pixels: claim no unit.
-        if (spatial.hasVoxelSize)
+        if (!levels.empty() && levels.front().hasVoxelSize)
             a["unit"] = "nanometer";
         axes.push_back(a);
     }
-    const Json transforms =
-        Json::array({{{"type", "scale"}, {"scale", chunked::zyxList(spatial.voxelSize)}},
-                     {{"type", "translation"}, {"translation", chunked::zyxList(spatial.origin)}}});
-    const Json image = {
-        {"version", "0.4"},
-        {"name", name},
-        {"axes", axes},
-        {"datasets", Json::array({{{"path", "0"}, {"coordinateTransformations", transforms}}})}};
+    Json datasets = Json::array();
+    for (std::size_t i = 0; i < levels.size(); ++i) {
+        const Json transforms = Json::array(
+            {{{"type", "scale"}, {"scale", chunked::zyxList(levels[i].voxelSize)}},
+             {{"type", "translation"}, {"translation", chunked::zyxList(levels[i].origin)}}});
+        datasets.push_back(
+            {{"path", std::to_string(i)}, {"coordinateTransformations", transforms}});
+    }
+    const Json image = {{"version", "0.4"}, {"name", name}, {"axes", axes}, {"datasets", datasets}};
     return {{"multiscales", Json::array({image})}};
 }
 

@@ -38,6 +38,10 @@ chunked::Spatial levelSpatial(const OmeImage& image, const OmeLevel& level, std:
 
 // The .zattrs of a one-level (path "0") image placed by `spatial`, NGFF 0.4.
 chunked::Json omeImageAttributes(const std::string& name, const chunked::Spatial& spatial);
+// The .zattrs of a multiscale image whose level i (path "i") is placed by levels[i];
+// levels[0] is full resolution. All levels share level 0's units.
+chunked::Json omePyramidAttributes(const std::string& name,
+                                   const std::vector<chunked::Spatial>& levels);
 
 // Attributes of a plain array: "resolution" and "offset" in nm, (z, y, x), as
 // funlib / incasem / COSEM tools write them.
