@@ -26,6 +26,16 @@ std::unique_ptr<BlockWriter> VolumeFormat::createBlockWriter(const VolumePath& p
     return createMemoryBlockWriter(path.display(), spec, options);
 }
 
+RegionReader VolumeFormat::regionReader(const VolumePath& path) const {
+    RegionReader reader;
+    reader.read = [this, path](const Box3& box) {
+        ReadOptions options;
+        options.region = box;
+        return read(path, options);
+    };
+    return reader;
+}
+
 Box3 resolveRegion(const VolumePath& path, const Shape3& shape, const ReadOptions& options) {
     if (!options.region)
         return Box3{{0, 0, 0}, shape};

@@ -3,6 +3,7 @@
 #include "core/io/VolumePath.h"
 #include "core/volume/Volume.h"
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -44,6 +45,15 @@ struct WriteOptions {
     bool float16 = false;
 };
 
+// Reads boxes of one array again and again (lazy volumes read chunk by chunk): what
+// can be parsed once (headers, metadata) is parsed when it is made.
+struct RegionReader {
+    std::function<Volume(const Box3& box)> read;
+    // Whether read() may run on several threads at once (no shared state: Zarr and N5
+    // keep each chunk in a file of its own).
+    bool concurrent = false;
+};
+
 class VolumeFormat {
 public:
     virtual ~VolumeFormat() = default;
@@ -61,6 +71,8 @@ public:
     virtual Volume read(const VolumePath& path, const ReadOptions& options) const = 0;
     virtual void write(const VolumePath& path, const Volume& volume,
                        const WriteOptions& options) const = 0;
+    // The default reads through read() with a region each time, one call at a time.
+    virtual RegionReader regionReader(const VolumePath& path) const;
     // Whether write() (and block writing) honours WriteOptions::float16.
     virtual bool writesFloat16() const { return false; }
 

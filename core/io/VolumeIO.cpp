@@ -15,6 +15,11 @@ Volume readVolume(const std::string& path, const ReadOptions& options) {
     return PluginRegistry::instance().formatForReading(p)->read(p, options);
 }
 
+RegionReader openRegionReader(const std::string& path) {
+    const VolumePath p = parseVolumePath(path);
+    return PluginRegistry::instance().formatForReading(p)->regionReader(p);
+}
+
 void writeVolume(const std::string& path, const Volume& volume, const WriteOptions& options) {
     if (volume.isNull())
         throw InvalidArgument("there is no volume to write to " + path);

@@ -8,6 +8,8 @@ namespace cisterna {
 
 VolumeInfo readVolumeInfo(const std::string& path);
 Volume readVolume(const std::string& path, const ReadOptions& options = {});
+// A reader of boxes of `path`, for reading it box by box (VolumeFormat::regionReader).
+RegionReader openRegionReader(const std::string& path);
 void writeVolume(const std::string& path, const Volume& volume, const WriteOptions& options = {});
 
 // Before a volume of `type` is written to `path` with `options`: throws when

@@ -244,9 +244,14 @@ TEST_CASE("core: every pyramid level equals a reference downsampling of the leve
     CHECK(info.origin == image.origin());
     // A view showing 4 level-0 voxels per pixel in XY reads level 2 (4 x 4 in-plane);
     // a ZY view at 2 voxels per pixel reads level 1, whose z is not shrunk.
-    CHECK(pyramid.levelFor(0, 1.0) == 0);
-    CHECK(pyramid.levelFor(0, 4.0) == 2);
-    CHECK(pyramid.levelFor(2, 2.0) == 1);
+    CHECK(pyramid.levelFor(0, {1, 1, 1}) == 0);
+    CHECK(pyramid.levelFor(0, {1, 4, 4}) == 2);
+    CHECK(pyramid.levelFor(0, {1, 4, 2}) == 1);
+    CHECK(pyramid.levelFor(2, {2, 2, 1}) == 1);
+    // z is halved only at level 3: a ZY view at 8 voxels per pixel in-plane but one
+    // along z keeps level 2.
+    CHECK(pyramid.levelFor(2, {1, 8, 1}) == 2);
+    CHECK(pyramid.levelFor(2, {2, 8, 1}) == 3);
 }
 
 TEST_CASE("core: a cancelled pyramid leaves nothing at its target", "[lazy]") {

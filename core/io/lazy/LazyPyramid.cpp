@@ -4,6 +4,7 @@
 #include "core/io/zarr/OmeZarr.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace cisterna {
 
@@ -27,22 +28,27 @@ LazyPyramid LazyPyramid::open(const std::string& path, std::uint64_t cacheBytes)
     return pyramid;
 }
 
-Vec3d LazyPyramid::scaleOf(std::size_t i) const {
+Shape3 LazyPyramid::scaleOf(std::size_t i) const {
     const Shape3& s0 = levels_.front()->shape();
     const Shape3& s = levels_.at(i)->shape();
-    return {double(s0.z) / double(s.z), double(s0.y) / double(s.y), double(s0.x) / double(s.x)};
+    const auto ratio = [](std::int64_t full, std::int64_t level) {
+        return std::max<std::int64_t>(1, std::llround(double(full) / double(level)));
+    };
+    return {ratio(s0.z, s.z), ratio(s0.y, s.y), ratio(s0.x, s.x)};
 }
 
-std::size_t LazyPyramid::levelFor(int axis, double level0VoxelsPerPixel) const {
+std::size_t LazyPyramid::levelFor(int axis, const Vec3d& level0VoxelsPerPixel) const {
+    // A factor of 1 along an axis is always fine: nothing finer exists.
+    const auto fits = [](std::int64_t factor, double perPixel) {
+        return factor == 1 || double(factor) <= perPixel * 1.01;
+    };
+    const Vec3d& p = level0VoxelsPerPixel;
     std::size_t chosen = 0;
     for (std::size_t i = 1; i < levels_.size(); ++i) {
-        const Vec3d s = scaleOf(i);
-        // The plane's two axes: a level is fine when neither is coarser than a pixel.
-        const double coarsest = axis == 0   ? std::max(s.y, s.x)
-                                : axis == 1 ? std::max(s.z, s.x)
-                                            : std::max(s.z, s.y);
-        // Small tolerance: a partial last block makes scales slightly below 2^k.
-        if (coarsest <= level0VoxelsPerPixel * 1.01)
+        const Shape3 f = scaleOf(i);
+        const bool ok = (axis == 0 || fits(f.z, p.z)) && (axis == 1 || fits(f.y, p.y)) &&
+                        (axis == 2 || fits(f.x, p.x));
+        if (ok)
             chosen = i;
     }
     return chosen;

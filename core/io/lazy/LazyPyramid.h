@@ -20,12 +20,14 @@ public:
     std::size_t levelCount() const { return levels_.size(); }
     LazyVolume& level(std::size_t i) const { return *levels_.at(i); }
     // The number of level-0 voxels along each axis that one voxel of level i covers
-    // (1, 1, 1 for level 0), from the levels' shapes.
-    Vec3d scaleOf(std::size_t i) const;
-    // The coarsest level whose voxels, along the two axes of a plane across `axis`,
-    // cover at most `level0VoxelsPerPixel` level-0 voxels: the level a view
-    // showing that many level-0 voxels per screen pixel should read.
-    std::size_t levelFor(int axis, double level0VoxelsPerPixel) const;
+    // (1, 1, 1 for level 0): the ratio of the levels' extents, rounded (a partial last
+    // block makes the ratio slightly smaller than the factor).
+    Shape3 scaleOf(std::size_t i) const;
+    // The coarsest level a view across `axis` (0 = z, 1 = y, 2 = x) needs when one of
+    // its screen pixels spans `level0VoxelsPerPixel` level-0 voxels along each of its
+    // two axes (the third is ignored): no voxel of the level may be coarser than a
+    // pixel along either, so an anisotropic view keeps its fine direction.
+    std::size_t levelFor(int axis, const Vec3d& level0VoxelsPerPixel) const;
 
 private:
     std::vector<std::unique_ptr<LazyVolume>> levels_;

@@ -6,10 +6,17 @@
 #include "core/volume/MemoryBudget.h"
 
 #include <algorithm>
+#include <atomic>
+#include <exception>
 
 namespace cisterna {
 
 namespace {
+
+// Chunk reads in flight at once for a concurrent reader: enough to hide a disk's
+// latency (a cold 64^3 chunk costs about 1.5 ms, mostly waiting), few enough not to
+// crowd a 2-core machine's decompression.
+constexpr int kConcurrentReads = 4;
 
 chunked::ChunkGrid gridOf(const Shape3& shape, const Shape3& chunk) {
     return {shape, chunk};
@@ -34,8 +41,8 @@ void checkBox(const Box3& box, const Shape3& shape) {
 } // namespace
 
 LazyVolume::LazyVolume(VolumeInfo info, const Shape3& chunk, BoxReader reader,
-                       std::uint64_t cacheBytes)
-    : info_(std::move(info)), reader_(std::move(reader)), cache_(cacheBytes) {
+                       std::uint64_t cacheBytes, Reader kind)
+    : info_(std::move(info)), reader_(std::move(reader)), kind_(kind), cache_(cacheBytes) {
     if (info_.shape.isEmpty())
         throw InvalidArgument("a lazy volume needs a non-empty shape, got " +
                               toString(info_.shape));
@@ -44,7 +51,8 @@ LazyVolume::LazyVolume(VolumeInfo info, const Shape3& chunk, BoxReader reader,
     grid_.shape = info_.shape;
     grid_.chunk = {std::min(chunk.z, info_.shape.z), std::min(chunk.y, info_.shape.y),
                    std::min(chunk.x, info_.shape.x)};
-    readAhead_ = std::thread([this] { readAheadLoop(); });
+    for (int i = 0; i < (kind_ == Reader::Concurrent ? kConcurrentReads : 1); ++i)
+        readAhead_.emplace_back([this] { readAheadLoop(); });
 }
 
 LazyVolume::~LazyVolume() {
@@ -54,7 +62,8 @@ LazyVolume::~LazyVolume() {
         queue_.clear();
     }
     queueChanged_.notify_all();
-    readAhead_.join();
+    for (std::thread& t : readAhead_)
+        t.join();
 }
 
 std::uint64_t LazyVolume::defaultCacheBytes() {
@@ -88,13 +97,10 @@ Shape3 LazyVolume::readingChunk(const VolumeInfo& info) {
 std::unique_ptr<LazyVolume> LazyVolume::open(const std::string& path, std::uint64_t cacheBytes) {
     VolumeInfo info = readVolumeInfo(path);
     const Shape3 chunk = readingChunk(info);
-    BoxReader reader = [path](const Box3& box) {
-        ReadOptions options;
-        options.region = box;
-        return readVolume(path, options);
-    };
-    return std::make_unique<LazyVolume>(std::move(info), chunk, std::move(reader),
-                                        cacheBytes ? cacheBytes : defaultCacheBytes());
+    RegionReader reader = openRegionReader(path);
+    return std::make_unique<LazyVolume>(std::move(info), chunk, std::move(reader.read),
+                                        cacheBytes ? cacheBytes : defaultCacheBytes(),
+                                        reader.concurrent ? Reader::Concurrent : Reader::Serial);
 }
 
 std::uint64_t LazyVolume::keyOf(const Index3& grid) const {
@@ -108,7 +114,9 @@ Volume LazyVolume::loadChunk(const Index3& grid) const {
         return *cached;
     const Box3 box = gridOf(grid_.shape, grid_.chunk).chunkBox(grid);
     Volume chunk;
-    {
+    if (kind_ == Reader::Concurrent) {
+        chunk = reader_(box).contiguous();
+    } else {
         std::lock_guard<std::mutex> lock(readerMutex_);
         // Another thread may have read it while this one waited for the reader.
         if (cache_.contains(key))
@@ -135,15 +143,57 @@ Volume LazyVolume::allocateBox(const Box3& box) const {
     return out;
 }
 
+void LazyVolume::loadChunks(const std::vector<Index3>& grids) const {
+    std::vector<Index3> missing;
+    for (const Index3& g : grids)
+        if (!cache_.contains(keyOf(g)))
+            missing.push_back(g);
+    const int threads =
+        kind_ == Reader::Concurrent ? std::min<int>(kConcurrentReads, int(missing.size())) : 1;
+    if (threads <= 1) {
+        for (const Index3& g : missing)
+            loadChunk(g);
+        return;
+    }
+    std::atomic<std::size_t> next{0};
+    std::exception_ptr error;
+    std::mutex errorMutex;
+    const auto work = [&] {
+        for (std::size_t i = next++; i < missing.size(); i = next++) {
+            try {
+                loadChunk(missing[i]);
+            } catch (...) {
+                std::lock_guard<std::mutex> lock(errorMutex);
+                if (!error)
+                    error = std::current_exception();
+            }
+        }
+    };
+    std::vector<std::thread> helpers;
+    for (int t = 1; t < threads; ++t)
+        helpers.emplace_back(work);
+    work();
+    for (std::thread& t : helpers)
+        t.join();
+    if (error)
+        std::rethrow_exception(error);
+}
+
 Volume LazyVolume::read(const Box3& box) const {
     checkBox(box, info_.shape);
     Volume out = allocateBox(box);
     const chunked::ChunkGrid grid = gridOf(grid_.shape, grid_.chunk);
-    forEachChunk(grid, box, [&](const Index3& g) {
+    std::vector<Index3> grids;
+    forEachChunk(grid, box, [&](const Index3& g) { grids.push_back(g); });
+    // Read the missing chunks first (at once where the reader allows), then copy; a
+    // cache smaller than the box may have evicted some again, which loadChunk rereads.
+    if (kind_ == Reader::Concurrent)
+        loadChunks(grids);
+    for (const Index3& g : grids) {
         const Volume chunk = loadChunk(g);
         chunked::copyChunkToVolume(static_cast<const unsigned char*>(chunk.data()),
                                    {chunk.strides()}, grid.chunkBox(g), out, box);
-    });
+    }
     return out;
 }
 
@@ -187,7 +237,7 @@ void LazyVolume::prefetch(const Box3& box) {
 
 void LazyVolume::waitForPrefetch() const {
     std::unique_lock<std::mutex> lock(queueMutex_);
-    queueIdle_.wait(lock, [this] { return stopping_ || (queue_.empty() && !busy_); });
+    queueIdle_.wait(lock, [this] { return stopping_ || (queue_.empty() && busy_ == 0); });
 }
 
 std::string LazyVolume::prefetchError() const {
@@ -203,7 +253,7 @@ void LazyVolume::readAheadLoop() {
             break;
         const Index3 next = queue_.front();
         queue_.pop_front();
-        busy_ = true;
+        ++busy_;
         lock.unlock();
         std::string error;
         try {
@@ -212,10 +262,10 @@ void LazyVolume::readAheadLoop() {
             error = e.what();
         }
         lock.lock();
-        busy_ = false;
+        --busy_;
         if (!error.empty())
             prefetchError_ = error;
-        if (queue_.empty())
+        if (queue_.empty() && busy_ == 0)
             queueIdle_.notify_all();
     }
     queueIdle_.notify_all();

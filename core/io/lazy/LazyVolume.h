@@ -20,14 +20,19 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace cisterna {
 
 class LazyVolume {
 public:
     // Reads one box of the array, whole: VolumeFormat::read with a region, or a test's
-    // reader. Called from one thread at a time.
+    // reader. Called from one thread at a time unless the reader is concurrent.
     using BoxReader = std::function<Volume(const Box3& box)>;
+    // Whether several chunks may be read at once: files of one chunk each (Zarr, N5),
+    // whose readers keep no shared state, gain from overlapping the disk's latency;
+    // HDF5 (a serial library) and single-file formats do not.
+    enum class Reader { Serial, Concurrent };
 
     struct CachedRead {
         Volume volume; // the box; voxels of missing chunks are zero
@@ -38,7 +43,8 @@ public:
 
     // `info` describes the whole array (shape, type, voxel size); `chunk` is the unit
     // of reading and caching.
-    LazyVolume(VolumeInfo info, const Shape3& chunk, BoxReader reader, std::uint64_t cacheBytes);
+    LazyVolume(VolumeInfo info, const Shape3& chunk, BoxReader reader, std::uint64_t cacheBytes,
+               Reader kind = Reader::Serial);
     ~LazyVolume();
     LazyVolume(const LazyVolume&) = delete;
     LazyVolume& operator=(const LazyVolume&) = delete;
@@ -80,6 +86,8 @@ public:
 private:
     std::uint64_t keyOf(const Index3& grid) const;
     Volume loadChunk(const Index3& grid) const;
+    // Loads the chunks of `grids` not yet cached, several at once when concurrent.
+    void loadChunks(const std::vector<Index3>& grids) const;
     Volume allocateBox(const Box3& box) const;
     void readAheadLoop();
 
@@ -88,18 +96,20 @@ private:
         Shape3 shape, chunk;
     } grid_;
     BoxReader reader_;
+    Reader kind_;
     mutable std::mutex readerMutex_;
     mutable ChunkCache cache_;
 
-    // Read-ahead: one thread, a queue of chunk indices.
+    // Read-ahead: a queue of chunk indices, one thread (or four for a concurrent
+    // reader) taking from it.
     mutable std::mutex queueMutex_;
     mutable std::condition_variable queueChanged_;
     mutable std::condition_variable queueIdle_;
     std::deque<Index3> queue_;
-    bool busy_ = false;
+    int busy_ = 0; // threads reading a chunk now
     bool stopping_ = false;
     std::string prefetchError_;
-    std::thread readAhead_;
+    std::vector<std::thread> readAhead_;
 };
 
 } // namespace cisterna

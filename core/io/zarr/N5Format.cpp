@@ -154,6 +154,24 @@ public:
         });
     }
 
+    RegionReader regionReader(const VolumePath& path) const override {
+        const OpenedDataset opened =
+            chunked::withFormatErrors(path.display(), [&] { return openDataset(path); });
+        RegionReader reader;
+        reader.concurrent = true;
+        reader.read = [path, opened](const Box3& box) {
+            return chunked::withFormatErrors(path.display(), [&] {
+                ReadOptions options;
+                options.region = box;
+                const Box3 region = resolveRegion(path, opened.meta.grid.shape, options);
+                Volume volume = n5::readDatasetRegion(opened.dir, opened.meta, region);
+                chunked::applySpatial(volume, opened.meta.spatial, region);
+                return volume;
+            });
+        };
+        return reader;
+    }
+
     void write(const VolumePath& path, const Volume& volume,
                const WriteOptions& options) const override {
         chunked::withFormatErrors(path.display(), [&] {

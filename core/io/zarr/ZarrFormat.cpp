@@ -235,6 +235,24 @@ public:
         });
     }
 
+    RegionReader regionReader(const VolumePath& path) const override {
+        const OpenedArray opened =
+            chunked::withFormatErrors(path.display(), [&] { return openArray(path); });
+        RegionReader reader;
+        reader.concurrent = true;
+        reader.read = [path, opened](const Box3& box) {
+            return chunked::withFormatErrors(path.display(), [&] {
+                ReadOptions options;
+                options.region = box;
+                const Box3 region = resolveRegion(path, opened.meta.grid.shape, options);
+                Volume volume = zarr::readArrayRegion(opened.arrayDir, opened.meta, region);
+                chunked::applySpatial(volume, opened.spatial, region);
+                return volume;
+            });
+        };
+        return reader;
+    }
+
     bool writesFloat16() const override { return true; }
     void write(const VolumePath& path, const Volume& volume,
                const WriteOptions& options) const override {
