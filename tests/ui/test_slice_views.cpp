@@ -2,11 +2,17 @@
 #include "UiTestSupport.h"
 
 #include "ui/model/SliceGeometry.h"
+#include "ui/render/LazySliceRenderer.h"
 #include "ui/render/SliceRenderer.h"
 #include "ui/widgets/MainWindow.h"
 #include "ui/widgets/SliceView.h"
 
+#include "core/io/VolumeIO.h"
+#include "core/io/lazy/PyramidWriter.h"
+
 #include <QApplication>
+#include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QWheelEvent>
 #include <catch2/catch.hpp>
@@ -149,6 +155,68 @@ TEST_CASE("the main window shows three linked views that follow the cursor", "[u
     QApplication::sendEvent(xy, &release);
     REQUIRE(xy->imageRect().left() == Approx(beforePan.left() + 30).margin(0.01));
     REQUIRE(xy->imageRect().top() == Approx(beforePan.top() - 20).margin(0.01));
+}
+
+TEST_CASE("a browsed volume is drawn from what is cached, never waiting, until complete",
+          "[ui][lazy]") {
+    QTemporaryDir dir;
+    Volume image = rampVolume({6, 40, 50});
+    image.setVoxelSize({30, 5, 5});
+    const std::string source = dir.filePath("ramp.nrrd").toStdString();
+    writeVolume(source, image);
+    const std::string path = dir.filePath("ramp.ome.zarr").toStdString();
+    PyramidOptions options;
+    options.screenExtent = 16;
+    options.write.chunkShape = Shape3{2, 8, 8};
+    writePyramid(*LazyVolume::open(source), path, options);
+
+    // The renderer: nothing cached draws black and says so; after the read-ahead the
+    // same plan draws what the dense renderer draws.
+    {
+        auto pyramid = std::make_shared<LazyPyramid>(LazyPyramid::open(path));
+        SliceGeometry g{ViewAxis::XZ, image.shape(), image.voxelSize()};
+        const LazySlicePlan plan = planLazySlice(*pyramid, g, 7, 0, 50, 0, 6, 8, 40);
+        REQUIRE(plan.level == 0);
+        const LazySliceImage first = renderLazySlice(*pyramid, plan, ViewAxis::XZ, 127.5, 255);
+        CHECK_FALSE(first.complete);
+        CHECK(qGray(first.image.pixel(20, 3)) == 0);
+        pyramid->level(0).waitForPrefetch();
+        const LazySliceImage later = renderLazySlice(*pyramid, plan, ViewAxis::XZ, 127.5, 255);
+        CHECK(later.complete);
+        SliceRenderRequest dense;
+        dense.geometry = g;
+        dense.slice = 7;
+        CHECK(later.image == renderSlice(image, dense));
+    }
+
+    // In the window: browsing shows the volume, moves the cursor, refuses to paint.
+    MainWindow window;
+    scriptPrompts(window);
+    window.resize(1200, 800);
+    window.show();
+    auto pyramid = std::make_shared<LazyPyramid>(LazyPyramid::open(path));
+    window.document()->setBrowsedVolume(pyramid, image.crop({{3, 0, 0}, {1, 40, 50}}), "ramp",
+                                        QString::fromStdString(path));
+    SliceView* xy = window.sliceView(0);
+    const QPointF probe = xy->positionOfVoxel(30, 28);
+    const double level = window.document()->windowLevel(), width = window.document()->windowWidth();
+    const int grey =
+        int(std::clamp((3 * 10 + 30 - (level - width / 2)) * 255.0 / width, 0.0, 255.0));
+    REQUIRE(waitFor(
+        [&] {
+            QApplication::processEvents();
+            return std::abs(qGray(xy->grab().toImage().pixel(probe.toPoint())) - grey) <= 2;
+        },
+        10000));
+    const QPointF click = xy->positionOfVoxel(10, 20);
+    QTest::mouseClick(xy, Qt::LeftButton, {}, click.toPoint());
+    CHECK(window.document()->cursor() == Index3{3, 20, 10});
+    window.tools()->setTool(Tool::ObjectBrush);
+    QSignalSpy said(xy, &SliceView::message);
+    QTest::mouseClick(xy, Qt::LeftButton, {}, click.toPoint());
+    REQUIRE(said.count() == 1);
+    CHECK(said.first().first().toString().contains("only browsed"));
+    CHECK(window.document()->organelleCount() == 0);
 }
 
 TEST_CASE("the views stay smooth on a 1024^3 uint8 volume", "[ui][large]") {

@@ -5,6 +5,7 @@
 #include "ui/model/ProjectState.h"
 
 #include "core/io/VolumeIO.h"
+#include "core/io/lazy/LazyPyramid.h"
 #include "core/phantom/Phantom.h"
 #include "core/util/Error.h"
 #include "core/volume/MemoryBudget.h"
@@ -154,8 +155,15 @@ void AppModel::openFile(const QString& path) {
                                     humanBytesOf(available) + " of memory is available";
             // Half of what is free: jobs (features, the cut) need the rest.
             const Box3 suggested = centredBoxWithin(info.shape, perVoxel, available / 2);
+            const LargeVolumeAction action =
+                chooseLargeVolume ? chooseLargeVolume(path, QString::fromStdString(why))
+                                  : LargeVolumeAction::OpenPart;
+            if (action == LargeVolumeAction::Browse) {
+                browseFile(path);
+                return;
+            }
             std::optional<Box3> chosen;
-            if (chooseRegion)
+            if (chooseRegion && action == LargeVolumeAction::OpenPart)
                 chosen = chooseRegion(path, QString::fromStdString(why), info.shape, suggested);
             if (!chosen) {
                 const QString text = "Cannot open " + QFileInfo(path).fileName() + ": " +
@@ -175,6 +183,16 @@ void AppModel::openFile(const QString& path) {
         return;
     } catch (const std::exception&) {
         // An unreadable header: the read below says so in the job, as for any file.
+    }
+    openFilePart(path, region);
+}
+
+void AppModel::openFilePart(const QString& path, const std::optional<Box3>& region) {
+    if (region) {
+        const VolumeInfo info = readVolumeInfo(path.toStdString());
+        if (!region->fitsIn(info.shape) || region->size.voxelCount() == 0)
+            throw InvalidArgument("the part " + toString(*region) + " is not inside " +
+                                  toString(info.shape));
     }
     QPointer<AppModel> self(this);
     startLoad("Reading " + QFileInfo(path).fileName(),
@@ -205,6 +223,59 @@ void AppModel::openFile(const QString& path) {
                       emit app.loadFinished(true, path);
                   };
               });
+}
+
+void AppModel::browseFile(const QString& path) {
+    QPointer<AppModel> self(this);
+    startLoad(
+        "Opening " + QFileInfo(path).fileName() + " for browsing",
+        [self, path](JobContext& context) -> JobFinish {
+            context.report(0.05, "reading the header of " + path.toStdString());
+            auto volume = std::make_shared<LazyPyramid>(LazyPyramid::open(path.toStdString()));
+            // The first picture, and the display window: the middle section from
+            // the level that shows it whole on a screen.
+            const Shape3 full = volume->level(0).shape();
+            const double perPixel = double(std::max(full.y, full.x)) / 1024.0;
+            const std::size_t overview = volume->levelFor(0, {perPixel, perPixel, perPixel});
+            LazyVolume& level = volume->level(overview);
+            context.report(0.5, "reading the middle section");
+            const Volume sample = level.read(planeBox(level.shape(), 0, level.shape().z / 2));
+            return [self, path, volume, sample] {
+                if (!self)
+                    return;
+                AppModel& app = *self;
+                app.setProjectPath({});
+                app.document_.setBrowsedVolume(volume, sample, QFileInfo(path).fileName(), path);
+                app.recent_.add(path);
+                emit app.recentFilesChanged();
+                const VolumeInfo& info = volume->level(0).info();
+                emit app.statusChanged(
+                    QString("%1 · %2 %3 · browsing (%4 level(s)); File > Open part of the "
+                            "volume to work on it")
+                        .arg(app.document_.name())
+                        .arg(QString::fromStdString(toString(info.shape)))
+                        .arg(toString(info.dataType))
+                        .arg(volume->levelCount()));
+                emit app.imageOpened(path);
+                emit app.loadFinished(true, path);
+            };
+        });
+}
+
+Box3 AppModel::suggestedPartAroundCursor() const {
+    if (!document_.isBrowsing())
+        return {{0, 0, 0}, document_.shape()};
+    const VolumeInfo& info = document_.browsedVolume()->level(0).info();
+    const Box3 size = centredBoxWithin(info.shape, openingBytesPerVoxel(info.dataType),
+                                       availableMemoryBytes() / 2);
+    const Index3 c = document_.cursor();
+    const auto place = [](std::int64_t centre, std::int64_t size, std::int64_t extent) {
+        return std::clamp<std::int64_t>(centre - size / 2, 0, extent - size);
+    };
+    Box3 part = size;
+    part.begin = {place(c.z, size.size.z, info.shape.z), place(c.y, size.size.y, info.shape.y),
+                  place(c.x, size.size.x, info.shape.x)};
+    return part;
 }
 
 void AppModel::openProject(const QString& path) {
@@ -273,8 +344,7 @@ void AppModel::openProject(const QString& path) {
 }
 
 void AppModel::saveProject(const QString& path) {
-    if (!document_.hasImage())
-        throw InvalidArgument("Open a volume first: there is nothing to save.");
+    requireImage();
     writeProject(path, captureProject(document_, tools_, path));
     document_.setModified(false);
     setProjectPath(path);
@@ -338,10 +408,18 @@ void AppModel::shutdown() {
     autosave_.removeSession(); // a clean exit leaves nothing to recover
 }
 
-int AppModel::organelleOrActive(int organelle) const {
-    const int index = organelle >= 0 ? organelle : document_.activeOrganelle();
+void AppModel::requireImage() const {
+    if (document_.isBrowsing())
+        throw InvalidArgument(document_.name().toStdString() +
+                              " is only browsed, not in memory: open a part of it first (File > "
+                              "Open part of the volume).");
     if (!document_.hasImage())
         throw InvalidArgument("Open a volume first.");
+}
+
+int AppModel::organelleOrActive(int organelle) const {
+    const int index = organelle >= 0 ? organelle : document_.activeOrganelle();
+    requireImage();
     if (index < 0 || index >= document_.organelleCount())
         throw InvalidArgument("Add an organelle (Organelles panel) first.");
     return index;
@@ -390,8 +468,7 @@ Job* AppModel::startPrediction(const PredictSettings& settings, int organelle) {
 }
 
 Job* AppModel::startPostProcess(const PostProcessSettings& settings) {
-    if (!document_.hasImage())
-        throw InvalidArgument("Open a volume first.");
+    requireImage();
     return ui::startPostProcess(jobs_, document_, settings);
 }
 

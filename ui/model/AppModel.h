@@ -58,11 +58,25 @@ public:
     std::function<std::optional<Box3>(const QString& path, const QString& why, const Shape3& shape,
                                       const Box3& suggested)>
         chooseRegion;
+    // Asked first for such a volume: browse it whole (lazily, read-only), open a part
+    // (then chooseRegion asks which), or nothing. Unset: a part is offered.
+    enum class LargeVolumeAction { Browse, OpenPart, Cancel };
+    std::function<LargeVolumeAction(const QString& path, const QString& why)> chooseLargeVolume;
 
     // Opening, in the background: loadFinished tells the outcome; a newer request
     // cancels an older one still running.
     void openDemo(int size = 128, std::uint64_t seed = 1);
     void openFile(const QString& path); // a volume in any format, or a .cisterna project
+    // A box of a volume file alone (none: the whole file), as for a volume larger than
+    // memory; throws InvalidArgument, before any work, for a box outside the volume.
+    void openFilePart(const QString& path, const std::optional<Box3>& region);
+    // A volume shown lazily, chunk by chunk, from the coarsest level the zoom allows
+    // (OME-Zarr pyramids; `cisterna-cli pyramid` writes one from any volume). Nothing
+    // but the chunks in view is read, so any size opens in about a second.
+    void browseFile(const QString& path);
+    // While browsing: the part around the cursor that fits in half of the free memory
+    // (with its layers), to open for work.
+    Box3 suggestedPartAroundCursor() const;
     void openProject(const QString& path);
     bool isLoading() const { return loading_ != nullptr; }
 
@@ -120,6 +134,8 @@ signals:
 
 private:
     void startLoad(const QString& title, JobWork work);
+    // Throws InvalidArgument, saying why, unless an image is in memory.
+    void requireImage() const;
     void installDemo(const QString& spec, Volume image, Volume labels);
     void setProjectPath(const QString& path);
 

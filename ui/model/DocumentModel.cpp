@@ -1,5 +1,6 @@
 #include "ui/model/DocumentModel.h"
 
+#include "core/io/lazy/LazyPyramid.h"
 #include "core/util/Error.h"
 #include "core/volume/VolumeOps.h"
 
@@ -24,20 +25,40 @@ void DocumentModel::setModified(bool modified) {
 }
 
 void DocumentModel::setImage(Volume image, const QString& name, const QString& source) {
-    undo_.clear();
     image_ = std::move(image);
+    browsed_.reset();
+    browsedSample_ = Volume();
+    resetDocument(name, source, image_);
+}
+
+void DocumentModel::setBrowsedVolume(std::shared_ptr<LazyPyramid> volume, const Volume& sample,
+                                     const QString& name, const QString& source) {
+    image_ = Volume();
+    browsed_ = std::move(volume);
+    browsedSample_ = sample;
+    if (browsed_) {
+        const VolumeInfo& info = browsed_->level(0).info();
+        browsedVoxelSize_ = info.voxelSize;
+        browsedHasVoxelSize_ = info.hasVoxelSize;
+    }
+    resetDocument(name, source, sample);
+}
+
+void DocumentModel::resetDocument(const QString& name, const QString& source,
+                                  const Volume& windowSample) {
+    undo_.clear();
     name_ = name;
     source_ = source;
     region_.reset();
     reference_ = Volume();
     organelles_.clear();
     active_ = -1;
-    if (!image_.isNull()) {
-        const ValueRange range = valueRange(image_);
+    if (!windowSample.isNull()) {
+        const ValueRange range = valueRange(windowSample);
         level_ = (range.min + range.max) / 2;
         width_ = std::max(1.0, range.max - range.min);
     }
-    const Shape3 s = image_.shape();
+    const Shape3 s = shape();
     cursor_ = {s.z / 2, s.y / 2, s.x / 2};
     for (auto& v : views_)
         v = ViewSettings();
@@ -51,7 +72,27 @@ void DocumentModel::setImage(Volume image, const QString& name, const QString& s
     emit modifiedChanged(false);
 }
 
+Shape3 DocumentModel::shape() const {
+    return browsed_ ? browsed_->level(0).shape() : image_.shape();
+}
+
+Vec3d DocumentModel::voxelSize() const {
+    return browsed_ ? browsedVoxelSize_ : image_.voxelSize();
+}
+
+bool DocumentModel::hasVoxelSize() const {
+    return browsed_ ? browsedHasVoxelSize_ : image_.hasVoxelSize();
+}
+
 void DocumentModel::setVoxelSize(const Vec3d& size) {
+    if (browsed_) {
+        if (!(size.z > 0 && size.y > 0 && size.x > 0))
+            throw InvalidArgument("voxel sizes must be positive, got " + toString(size));
+        browsedVoxelSize_ = size;
+        browsedHasVoxelSize_ = true;
+        emit imageChanged();
+        return;
+    }
     if (image_.isNull())
         return;
     image_.setVoxelSize(size); // throws for non-positive sizes
@@ -206,7 +247,7 @@ void DocumentModel::notifyLayerEdited(int organelle, Layer layer) {
 }
 
 void DocumentModel::setCursor(const Index3& voxel) {
-    const Shape3 s = image_.shape();
+    const Shape3 s = shape();
     Index3 c{std::clamp<std::int64_t>(voxel.z, 0, std::max<std::int64_t>(0, s.z - 1)),
              std::clamp<std::int64_t>(voxel.y, 0, std::max<std::int64_t>(0, s.y - 1)),
              std::clamp<std::int64_t>(voxel.x, 0, std::max<std::int64_t>(0, s.x - 1))};

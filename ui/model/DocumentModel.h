@@ -10,9 +10,14 @@
 #include <QObject>
 
 #include <QString>
+#include <memory>
 #include <optional>
 
 #include <vector>
+
+namespace cisterna {
+class LazyPyramid;
+}
 
 namespace cisterna::ui {
 
@@ -32,7 +37,21 @@ public:
     // from: a file path, or "phantom:SIZE:SEED" for the demo data.
     void setImage(Volume image, const QString& name, const QString& source = {});
     const Volume& image() const { return image_; }
+    // An image in memory: what painting, jobs and saving need.
     bool hasImage() const { return !image_.isNull(); }
+
+    // Browsing: a volume larger than memory shown lazily, read-only (no organelles,
+    // no painting, no jobs), to find the part to open for work. `sample` (a plane of
+    // it, any level) sets the display window. Replaces the image like setImage.
+    void setBrowsedVolume(std::shared_ptr<LazyPyramid> volume, const Volume& sample,
+                          const QString& name, const QString& source);
+    const std::shared_ptr<LazyPyramid>& browsedVolume() const { return browsed_; }
+    bool isBrowsing() const { return browsed_ != nullptr; }
+    // Something to show in the views: an image in memory or a browsed volume.
+    bool hasVolume() const { return hasImage() || isBrowsing(); }
+    // The grey values the display window and its histogram come from: the image, or
+    // while browsing the section read when it opened.
+    const Volume& greySample() const { return isBrowsing() ? browsedSample_ : image_; }
     const QString& name() const { return name_; }
     const QString& imageSource() const { return source_; }
     void setImageSource(const QString& source) { source_ = source; }
@@ -41,11 +60,12 @@ public:
     // the same part again.
     const std::optional<Box3>& imageRegion() const { return region_; }
     void setImageRegion(const std::optional<Box3>& region) { region_ = region; }
-    Shape3 shape() const { return image_.shape(); }
+    // Of the image, or of the browsed volume's full resolution.
+    Shape3 shape() const;
 
     // Voxel size in nm (z, y, x); editable because many files have none.
-    Vec3d voxelSize() const { return image_.voxelSize(); }
-    bool hasVoxelSize() const { return image_.hasVoxelSize(); }
+    Vec3d voxelSize() const;
+    bool hasVoxelSize() const;
     void setVoxelSize(const Vec3d& size);
 
     // Exact labels that came with the image (the demo phantom's ground truth), for
@@ -112,7 +132,13 @@ signals:
 
 private:
     void touch();
+    // Everything but the image itself goes back to a fresh document.
+    void resetDocument(const QString& name, const QString& source, const Volume& windowSample);
     Volume image_;
+    std::shared_ptr<LazyPyramid> browsed_;
+    Volume browsedSample_;
+    Vec3d browsedVoxelSize_{1, 1, 1};
+    bool browsedHasVoxelSize_ = false;
     Volume reference_;
     QString name_, source_;
     std::optional<Box3> region_;

@@ -50,6 +50,9 @@ MainWindow::MainWindow(QWidget* parent, const QString& autosaveFolder)
                                const Box3& suggested) {
         return prompts_->chooseRegion(this, path, why, shape, suggested);
     };
+    app_.chooseLargeVolume = [this](const QString& path, const QString& why) {
+        return prompts_->chooseLargeVolume(this, path, why);
+    };
     app_.offerRecovery = [this](const LeftoverAutosave& leftover) {
         return prompts_->offerRecovery(this, leftover);
     };

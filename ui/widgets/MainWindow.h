@@ -107,6 +107,8 @@ private:
     void showHover(const Index3& voxel);
     void showJobOutcome(Job* job);
     void askForVoxelSize();
+    // While browsing a volume larger than memory: open the part around the cursor.
+    void openBrowsedPart();
     void guarded(const QString& what, const std::function<void()>& action);
     int organelleOrActive(int organelle) const { return app_.organelleOrActive(organelle); }
     void updateTitle();

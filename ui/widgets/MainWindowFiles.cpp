@@ -24,6 +24,19 @@ void MainWindow::askForVoxelSize() {
     dialog->open(); // not exec(): no nested event loop inside a job's callback
 }
 
+void MainWindow::openBrowsedPart() {
+    if (!model_.isBrowsing())
+        return;
+    const QString path = model_.imageSource();
+    const auto chosen = prompts_->chooseRegion(
+        this, path,
+        "it is browsed, not loaded; painting, the graph cut, training and prediction work on "
+        "a part in memory, here the one around the cursor",
+        model_.shape(), app_.suggestedPartAroundCursor());
+    if (chosen)
+        guarded("Open part", [&] { app_.openFilePart(path, chosen); });
+}
+
 bool MainWindow::saveProject(const QString& path) {
     if (!model_.hasImage())
         return false;

@@ -34,6 +34,11 @@ void MainWindow::buildMenus() {
         if (!path.isEmpty())
             openFile(path);
     });
+    QAction* part =
+        file->addAction("Open &part of the volume...", this, [this] { openBrowsedPart(); });
+    const auto updatePart = [this, part] { part->setEnabled(model_.isBrowsing()); };
+    connect(&model_, &DocumentModel::imageChanged, this, updatePart);
+    updatePart();
     file->addAction("Open &demo phantom", this, [this] { openDemo(); });
     recentMenu_ = file->addMenu("&Recent");
     rebuildRecentMenu();

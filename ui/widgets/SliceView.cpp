@@ -8,11 +8,24 @@
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QTimer>
 #include <QWheelEvent>
 
 #include <cmath>
 
 namespace cisterna::ui {
+
+namespace {
+
+// Level-0 voxels per voxel of the plan's level along the slice's columns and rows.
+std::int64_t columnFactor(const LazySlicePlan& p, ViewAxis axis) {
+    return axis == ViewAxis::YZ ? p.factors.y : p.factors.x;
+}
+std::int64_t rowFactor(const LazySlicePlan& p, ViewAxis axis) {
+    return axis == ViewAxis::XY ? p.factors.y : p.factors.z;
+}
+
+} // namespace
 
 SliceView::SliceView(DocumentModel* model, ToolState* tools, ViewAxis axis, QWidget* parent)
     : QWidget(parent), model_(model), tools_(tools), axis_(axis) {
@@ -60,8 +73,8 @@ void SliceView::setCutRegion(CutRegionModel* region) {
 SliceGeometry SliceView::geometry() const {
     SliceGeometry g;
     g.axis = axis_;
-    g.shape = model_->image().shape();
-    g.voxelSize = model_->image().voxelSize();
+    g.shape = model_->shape();
+    g.voxelSize = model_->voxelSize();
     return g;
 }
 
@@ -77,7 +90,9 @@ void SliceView::invalidate() {
 void SliceView::render() {
     QElapsedTimer clock;
     clock.start();
-    if (!model_->hasImage()) {
+    if (model_->isBrowsing()) {
+        renderLazy(lazyPlan());
+    } else if (!model_->hasImage()) {
         image_ = QImage();
     } else {
         SliceRenderRequest request;
@@ -110,6 +125,62 @@ void SliceView::render() {
     lastRenderMs_ = clock.nsecsElapsed() / 1e6;
 }
 
+LazySlicePlan SliceView::lazyPlan() const {
+    const SliceGeometry g = geometry();
+    const QRectF r = imageRect();
+    if (r.isEmpty())
+        return {};
+    // The part of the slice inside the widget, in columns and rows.
+    const QRectF shown = r.intersected(QRectF(rect()));
+    const double perColumn = r.width() / double(g.columns());
+    const double perRow = r.height() / double(g.rows());
+    return planLazySlice(*model_->browsedVolume(), g, slice(),
+                         (shown.left() - r.left()) / perColumn,
+                         (shown.right() - r.left()) / perColumn, (shown.top() - r.top()) / perRow,
+                         (shown.bottom() - r.top()) / perRow, perColumn, perRow);
+}
+
+void SliceView::renderLazy(const LazySlicePlan& plan) {
+    lazy_ = renderLazySlice(*model_->browsedVolume(), plan, axis_, model_->windowLevel(),
+                            model_->windowWidth());
+    image_ = lazy_.image;
+    renderedSlice_ = slice();
+    if (!lazy_.complete && !lazyRetryPending_) {
+        // Never wait on the disk: draw what is there, and again when more has arrived.
+        lazyRetryPending_ = true;
+        QTimer::singleShot(40, this, [this] {
+            lazyRetryPending_ = false;
+            invalidate();
+        });
+    }
+}
+
+void SliceView::drawLazySlice(QPainter& painter, const QRectF& r) {
+    const LazySlicePlan wanted = lazyPlan();
+    const LazySlicePlan& drawn = lazy_.plan;
+    if (dirty_ || wanted.level != drawn.level || !(wanted.box == drawn.box)) {
+        QElapsedTimer clock;
+        clock.start();
+        renderLazy(wanted);
+        dirty_ = false;
+        ++renders_;
+        lastRenderMs_ = clock.nsecsElapsed() / 1e6;
+    }
+    if (lazy_.image.isNull())
+        return;
+    const SliceGeometry g = geometry();
+    const LazySlicePlan& p = lazy_.plan;
+    const QRectF target(r.left() + p.column * r.width() / double(g.columns()),
+                        r.top() + p.row * r.height() / double(g.rows()),
+                        p.columns * r.width() / double(g.columns()),
+                        p.rows * r.height() / double(g.rows()));
+    // A coarse level's voxel spans several level-0 voxels; the last one of each axis
+    // may be partial, so the image is drawn from its exact share of the target.
+    painter.drawImage(target, lazy_.image,
+                      QRectF(0, 0, p.columns / double(columnFactor(p, axis_)),
+                             p.rows / double(rowFactor(p, axis_))));
+}
+
 const QImage& SliceView::sliceImage() {
     if (dirty_)
         render();
@@ -127,7 +198,7 @@ double SliceView::pixelsPerNm() const {
 }
 
 QRectF SliceView::imageRect() const {
-    if (!model_->hasImage())
+    if (!model_->hasVolume())
         return {};
     const SliceGeometry g = geometry();
     const ViewSettings& v = model_->viewSettings(viewIndex());
@@ -172,15 +243,19 @@ QPointF SliceView::positionOfVoxel(std::int64_t column, std::int64_t row) const 
 void SliceView::paintEvent(QPaintEvent*) {
     QPainter painter(this);
     painter.fillRect(rect(), QColor(12, 12, 14));
-    if (!model_->hasImage()) {
+    if (!model_->hasVolume()) {
         painter.setPen(QColor(160, 160, 160));
         painter.drawText(rect(), Qt::AlignCenter, "Open a volume or drop a file here");
         return;
     }
-    sliceImage();
     const QRectF r = imageRect();
     painter.setRenderHint(QPainter::SmoothPixmapTransform, false);
-    painter.drawImage(r, image_);
+    if (model_->isBrowsing()) {
+        drawLazySlice(painter, r);
+    } else {
+        sliceImage();
+        painter.drawImage(r, image_);
+    }
     // Crosshair through the cursor.
     const SliceGeometry g = geometry();
     const Index3 c = model_->cursor();
@@ -190,11 +265,19 @@ void SliceView::paintEvent(QPaintEvent*) {
     painter.drawLine(QPointF(r.left(), centre.y()), QPointF(r.right(), centre.y()));
     // Axis name, slice and zoom.
     painter.setPen(Qt::white);
-    painter.drawText(QPointF(6, 16), QString("%1  slice %2 / %3  zoom %4x")
-                                         .arg(viewAxisName(axis_))
-                                         .arg(g.sliceOf(c) + 1)
-                                         .arg(g.sliceCount())
-                                         .arg(model_->viewSettings(viewIndex()).zoom, 0, 'g', 3));
+    QString title = QString("%1  slice %2 / %3  zoom %4x")
+                        .arg(viewAxisName(axis_))
+                        .arg(g.sliceOf(c) + 1)
+                        .arg(g.sliceCount())
+                        .arg(model_->viewSettings(viewIndex()).zoom, 0, 'g', 3);
+    if (model_->isBrowsing())
+        title += QString("  browsing, level %1%2")
+                     .arg(lazy_.plan.level)
+                     .arg(lazy_.complete ? "" : ", reading...");
+    // On a dark band: a bright image (a zoomed-in section) would swallow white text.
+    painter.fillRect(QRectF(2, 3, painter.fontMetrics().horizontalAdvance(title) + 8, 17),
+                     QColor(0, 0, 0, 140));
+    painter.drawText(QPointF(6, 16), title);
     drawCutRegion(painter);
     drawScaleBar(painter);
     drawBrushOutline(painter);
@@ -265,7 +348,7 @@ void SliceView::drawBrushOutline(QPainter& painter) {
 }
 
 void SliceView::stepSlice(int steps) {
-    if (!model_->hasImage() || steps == 0)
+    if (!model_->hasVolume() || steps == 0)
         return;
     Index3 c = model_->cursor();
     switch (axis_) {
@@ -283,7 +366,7 @@ void SliceView::stepSlice(int steps) {
 }
 
 void SliceView::zoomBy(double factor, std::optional<QPointF> anchor) {
-    if (!model_->hasImage())
+    if (!model_->hasVolume())
         return;
     ViewSettings& v = model_->viewSettings(viewIndex());
     const SliceGeometry g = geometry();
@@ -325,13 +408,18 @@ void SliceView::mousePressEvent(QMouseEvent* event) {
         panFrom_ = event->position();
         return;
     }
-    if (event->button() != Qt::LeftButton || !model_->hasImage())
+    if (event->button() != Qt::LeftButton || !model_->hasVolume())
         return;
     const auto voxel = voxelAtPosition(event->position());
     if (!voxel)
         return;
     if (tools_->tool() == Tool::Navigate) {
         model_->setCursor(*voxel);
+        return;
+    }
+    if (!model_->hasImage()) {
+        emit message("This volume is only browsed: open a part of it to paint (File > Open "
+                     "part of the volume).");
         return;
     }
     const int organelle = model_->activeOrganelle();

@@ -7,6 +7,7 @@
 #include "ui/model/DocumentModel.h"
 #include "ui/model/SliceGeometry.h"
 #include "ui/model/ToolState.h"
+#include "ui/render/LazySliceRenderer.h"
 
 #include <QImage>
 #include <QWidget>
@@ -62,6 +63,11 @@ protected:
 private:
     void invalidate();
     void render();
+    // A browsed volume: the part of the slice in view, from the level the zoom needs;
+    // draws again a little later while chunks are still being read.
+    LazySlicePlan lazyPlan() const;
+    void renderLazy(const LazySlicePlan& plan);
+    void drawLazySlice(QPainter& painter, const QRectF& imageRect);
     double pixelsPerNm() const;
     std::optional<std::pair<double, double>> sliceCoordinates(const QPointF& p) const;
     void drawScaleBar(QPainter& painter);
@@ -80,6 +86,8 @@ private:
     std::int64_t renderedSlice_ = -1;
     int renders_ = 0;
     double lastRenderMs_ = 0;
+    LazySliceImage lazy_;
+    bool lazyRetryPending_ = false;
     std::unique_ptr<BrushStroke> stroke_;
     std::optional<QPointF> panFrom_;
     std::optional<QPointF> mouse_;

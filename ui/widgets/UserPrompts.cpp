@@ -8,6 +8,7 @@
 #include <QLineEdit>
 #include <QLocale>
 #include <QMessageBox>
+#include <QPushButton>
 
 namespace cisterna::ui {
 
@@ -65,7 +66,7 @@ std::optional<Box3> UserPrompts::chooseRegion(QWidget* parent, const QString& pa
         bool ok = false;
         text = QInputDialog::getText(
             parent, "Volume larger than memory",
-            QString("%1: %2.\n\nOpen a part of it instead, as z0:z1,y0:y1,x0:x1 (voxels; the "
+            QString("%1: %2.\n\nOpen a part of it, as z0:z1,y0:y1,x0:x1 (voxels; the "
                     "suggestion is centred and fits in half of the free memory):%3")
                 .arg(QFileInfo(path).fileName(), why, problem),
             QLineEdit::Normal, text, &ok);
@@ -77,6 +78,27 @@ std::optional<Box3> UserPrompts::chooseRegion(QWidget* parent, const QString& pa
             problem = "\n\n" + QString::fromStdString(e.what());
         }
     }
+}
+
+AppModel::LargeVolumeAction UserPrompts::chooseLargeVolume(QWidget* parent, const QString& path,
+                                                           const QString& why) {
+    QMessageBox box(QMessageBox::Question, "Volume larger than memory",
+                    QString("%1: %2.\n\nBrowse it whole: only the chunks in view are read, "
+                            "from a coarse level when zoomed out (fast for OME-Zarr pyramids; "
+                            "`cisterna-cli pyramid` makes one from any volume). Painting and "
+                            "jobs need a part opened in memory, which File > Open part of the "
+                            "volume does from there.\n\nOr open a part of it now.")
+                        .arg(QFileInfo(path).fileName(), why),
+                    QMessageBox::Cancel, parent);
+    QPushButton* browse = box.addButton("&Browse it", QMessageBox::AcceptRole);
+    QPushButton* part = box.addButton("Open a &part...", QMessageBox::ActionRole);
+    box.setDefaultButton(browse);
+    box.exec();
+    if (box.clickedButton() == browse)
+        return AppModel::LargeVolumeAction::Browse;
+    if (box.clickedButton() == part)
+        return AppModel::LargeVolumeAction::OpenPart;
+    return AppModel::LargeVolumeAction::Cancel;
 }
 
 QString UserPrompts::projectSavePath(QWidget* parent, const QString& suggestion) {

@@ -1,6 +1,7 @@
 #pragma once
 // Every question the main window asks the user, in one place: the app answers them
 // with dialogs, tests with a scripted object (no modal dialog ever blocks a test).
+#include "ui/model/AppModel.h"
 #include "ui/model/Autosave.h"
 
 #include "core/volume/Geometry.h"
@@ -31,6 +32,9 @@ public:
     virtual std::optional<Box3> chooseRegion(QWidget* parent, const QString& path,
                                              const QString& why, const Shape3& shape,
                                              const Box3& suggested);
+    // Asked before chooseRegion: browse the whole volume lazily, open a part, or nothing.
+    virtual AppModel::LargeVolumeAction chooseLargeVolume(QWidget* parent, const QString& path,
+                                                          const QString& why);
     // A path to save the project to (empty: cancelled).
     virtual QString projectSavePath(QWidget* parent, const QString& suggestion);
     virtual void showError(QWidget* parent, const QString& title, const QString& text);

@@ -130,7 +130,7 @@ WindowLevelPanel::WindowLevelPanel(DocumentModel* model, QWidget* parent)
     connect(autoButton, &QPushButton::clicked, this, &WindowLevelPanel::autoWindow);
     connect(model_, &DocumentModel::displayChanged, this, &WindowLevelPanel::refresh);
     connect(model_, &DocumentModel::imageChanged, this, [this] {
-        plot_->setHistogram(computeHistogram(model_->image()));
+        plot_->setHistogram(computeHistogram(model_->greySample()));
         refresh();
     });
     refresh();

@@ -5,7 +5,10 @@
 #include "TestPaths.h"
 #include "VolumeTestSupport.h"
 
+#include "ui/model/LazySlicePlan.h"
+
 #include "core/io/VolumeIO.h"
+#include "core/io/lazy/PyramidWriter.h"
 #include "core/volume/MemoryBudget.h"
 
 #include <QSignalSpy>
@@ -93,5 +96,76 @@ TEST_CASE("a volume larger than memory opens in part, or not at all", "[ui][app]
         CHECK(errors.first().first().toString().contains("is not inside"));
         CHECK(app.document().imageRegion() == std::optional<Box3>(offered));
     }
+    app.shutdown();
+}
+
+TEST_CASE("a volume larger than memory can be browsed whole, and a part opened from there",
+          "[ui][app][memory][lazy]") {
+    test::ScratchDir dir("ui-browse");
+    const Shape3 shape{16, 96, 128};
+    Volume whole = test::patternVolume(DataType::UInt8, shape);
+    whole.setVoxelSize({30, 6, 6});
+    writeVolume(dir.file("big.nrrd"), whole);
+    // A pyramid of it: 16 x 96 x 128, 16 x 48 x 64, 16 x 24 x 32.
+    PyramidOptions options;
+    options.screenExtent = 32;
+    options.write.chunkShape = Shape3{4, 16, 16};
+    writePyramid(*LazyVolume::open(dir.file("big.nrrd")), dir.file("big.ome.zarr"), options);
+    const QString file = QString::fromStdString(dir.file("big.ome.zarr"));
+    AppModel app(QString::fromStdString(dir.file("autosave")));
+    const MemoryLimit limit(std::uint64_t(256) << 10);
+
+    int asked = 0;
+    app.chooseLargeVolume = [&](const QString&, const QString& why) {
+        ++asked;
+        CHECK(why.contains("256.0 KiB"));
+        return AppModel::LargeVolumeAction::Browse;
+    };
+    REQUIRE(test::openAndWait(app, [&] { app.openFile(file); }));
+    CHECK(asked == 1);
+    const DocumentModel& doc = app.document();
+    REQUIRE(doc.isBrowsing());
+    CHECK_FALSE(doc.hasImage());
+    CHECK(doc.hasVolume());
+    CHECK(doc.shape() == shape);
+    CHECK(doc.voxelSize() == Vec3d{30, 6, 6});
+    CHECK(doc.cursor() == Index3{8, 48, 64});
+    REQUIRE(doc.browsedVolume()->levelCount() == 3);
+    // Nothing to save or autosave while browsing.
+    CHECK_THROWS_AS(app.saveProject(QString::fromStdString(dir.file("p.cisterna"))),
+                    InvalidArgument);
+
+    // A view showing the whole XY section at a quarter of a pixel per voxel reads
+    // level 2 (4 x 4 voxels in-plane per voxel), all of it.
+    SliceGeometry xy{ViewAxis::XY, shape, {30, 6, 6}};
+    LazySlicePlan plan = planLazySlice(*doc.browsedVolume(), xy, 5, 0, 128, 0, 96, 0.25, 0.25);
+    CHECK(plan.level == 2);
+    CHECK(plan.factors == Shape3{1, 4, 4});
+    CHECK(plan.box == Box3{{5, 0, 0}, {1, 24, 32}});
+    CHECK((plan.column == 0 && plan.row == 0 && plan.columns == 128 && plan.rows == 96));
+    // Zoomed in, the window alone, at full resolution.
+    plan = planLazySlice(*doc.browsedVolume(), xy, 5, 10.5, 20.2, 5, 15, 4, 4);
+    CHECK(plan.level == 0);
+    CHECK(plan.box == Box3{{5, 5, 10}, {1, 10, 11}});
+    CHECK((plan.column == 10 && plan.columns == 11 && plan.row == 5 && plan.rows == 10));
+    // An XZ view at half a pixel per voxel: level 1, whose z is not shrunk.
+    SliceGeometry xz{ViewAxis::XZ, shape, {30, 6, 6}};
+    plan = planLazySlice(*doc.browsedVolume(), xz, 50, 0, 128, 0, 16, 0.5, 2.5);
+    CHECK(plan.level == 1);
+    CHECK(plan.box == Box3{{0, 25, 0}, {16, 1, 64}});
+    CHECK((plan.columns == 128 && plan.rows == 16));
+
+    // The part around the cursor fits, lies inside, and opens as a normal image.
+    app.document().setCursor({0, 95, 0});
+    const Box3 part = app.suggestedPartAroundCursor();
+    CHECK(part.fitsIn(shape));
+    CHECK(std::uint64_t(part.size.voxelCount()) * 3 <= (std::uint64_t(128) << 10));
+    CHECK(part.begin.x == 0);
+    CHECK(part.end().y == 96);
+    CHECK_THROWS_AS(app.openFilePart(file, Box3{{0, 0, 0}, {17, 1, 1}}), InvalidArgument);
+    REQUIRE(test::openAndWait(app, [&] { app.openFilePart(file, part); }));
+    CHECK_FALSE(app.document().isBrowsing());
+    CHECK(app.document().imageRegion() == std::optional<Box3>(part));
+    CHECK(sameVoxels(app.document().image(), whole.crop(part)));
     app.shutdown();
 }
