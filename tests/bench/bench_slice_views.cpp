@@ -5,6 +5,11 @@
 // desktop, under xvfb-run, or on the offscreen platform (no 3D view):
 //   xvfb-run -a -s "-screen 0 1920x1200x24" build/bin/bench_slice_views [size] [steps]
 //   QT_QPA_PLATFORM=offscreen build/bin/bench_slice_views [size] [steps]
+// With --browse PATH it browses a volume lazily instead (issue 10; run it under
+// CISTERNA_MEMORY_LIMIT=4G on the file bench_big_volume writes): the time to the first
+// complete picture, slice steps while the read-ahead fills the cache and again over
+// cached planes, and zooming out to the whole section.
+//   QT_QPA_PLATFORM=offscreen build/bin/bench_slice_views --browse big.ome.zarr [steps]
 // Under Xvfb, Qt composes a window holding an OpenGL widget in software OpenGL,
 // which adds about 25 ms to every repaint; the offscreen platform shows the cost
 // without that.
@@ -82,9 +87,99 @@ Stats summarise(std::vector<double> ms) {
 
 } // namespace
 
+// Paints all three views until each shows a complete picture; returns the ms it took.
+double paintUntilComplete(MainWindow& window, int timeoutMs = 30000) {
+    QElapsedTimer clock;
+    clock.start();
+    for (;;) {
+        bool complete = true;
+        for (int k = 0; k < 3; ++k) {
+            window.sliceView(k)->repaint();
+            complete = complete && window.sliceView(k)->pictureComplete();
+        }
+        if (complete || clock.elapsed() > timeoutMs)
+            return clock.nsecsElapsed() / 1e6;
+        QApplication::processEvents(QEventLoop::AllEvents, 5);
+    }
+}
+
+int browse(MainWindow& window, const QString& path, int steps) {
+    AppModel* app = window.app();
+    QElapsedTimer clock;
+    clock.start();
+    bool finished = false, ok = false;
+    QObject::connect(app, &AppModel::loadFinished, [&](bool success, const QString&) {
+        finished = true;
+        ok = success;
+    });
+    app->browseFile(path);
+    while (!finished)
+        QApplication::processEvents(QEventLoop::AllEvents, 5);
+    if (!ok) {
+        std::fprintf(stderr, "bench_slice_views: %s did not open\n", path.toLocal8Bit().data());
+        return 1;
+    }
+    const double opened = clock.nsecsElapsed() / 1e6;
+    paintUntilComplete(window);
+    std::printf("browse %s: %s, %zu levels\n", path.toLocal8Bit().data(),
+                toString(window.document()->shape()).c_str(),
+                window.document()->browsedVolume()->levelCount());
+    std::printf("open to the first complete picture (3 views): %.0f ms (opened in %.0f ms)\n",
+                clock.nsecsElapsed() / 1e6, opened);
+
+    const char* axisNames[3] = {"XY", "XZ", "YZ"};
+    for (int v = 0; v < 3; ++v) {
+        SliceView* view = window.sliceView(v);
+        // Zoomed in to full resolution: 4 screen pixels per voxel at most.
+        view->resetView();
+        while (view->imageRect().width() / view->geometry().columns() < 1.0)
+            view->zoomBy(2);
+        paintUntilComplete(window);
+        for (int pass = 0; pass < 2; ++pass) {
+            std::vector<double> ms;
+            int incomplete = 0;
+            for (int i = 0; i < steps; ++i) {
+                QElapsedTimer step;
+                step.start();
+                view->stepSlice(pass == 0 ? 1 : -1);
+                for (int k = 0; k < 3; ++k)
+                    window.sliceView(k)->repaint();
+                ms.push_back(step.nsecsElapsed() / 1e6);
+                incomplete += view->pictureComplete() ? 0 : 1;
+                QApplication::processEvents();
+            }
+            const double fill = paintUntilComplete(window);
+            const Stats s = summarise(ms);
+            std::printf("%s at zoom %.0fx, %s: step mean %.1f ms (%.0f steps/s), worst %.1f ms; "
+                        "%d of %d pictures incomplete, complete %.0f ms after the last\n",
+                        axisNames[v], window.document()->viewSettings(v).zoom,
+                        pass == 0 ? "new planes" : "back over cached planes", s.mean,
+                        1000.0 / s.mean, s.worst, incomplete, steps, fill);
+        }
+        // Zooming out to the whole section.
+        view->resetView();
+        std::printf("%s zoom out to the whole section: complete in %.0f ms\n", axisNames[v],
+                    paintUntilComplete(window));
+    }
+    std::printf("peak memory %.2f GiB\n", double(peakResidentBytes()) / (1ull << 30));
+    return 0;
+}
+
 int main(int argc, char** argv) {
+    if (argc > 2 && std::string(argv[1]) == "--browse") {
+        QApplication app(argc, argv);
+        MainWindow window;
+        window.resize(1600, 1000);
+        window.show();
+        if (!QTest::qWaitForWindowExposed(&window)) {
+            std::fprintf(stderr, "bench_slice_views: the window was never shown\n");
+            return 1;
+        }
+        return browse(window, QString::fromLocal8Bit(argv[2]), argc > 3 ? std::atoi(argv[3]) : 30);
+    }
     if (argc > 1 && std::string(argv[1]) == "--help") {
         std::printf("usage: bench_slice_views [size (default 1024)] [steps (default 30)]\n"
+                    "       bench_slice_views --browse PATH [steps (default 30)]\n"
                     "Prints slice render times per axis and the time from a slice step to\n"
                     "all views drawn again in a real main window (run under xvfb-run).\n");
         return 0;

@@ -36,6 +36,8 @@ public:
     QRectF imageRect() const; // where the slice image is drawn, in widget pixels
     const QImage& sliceImage();
     int renderCount() const { return renders_; }
+    // False while a browsed volume's chunks for the last picture are still being read.
+    bool pictureComplete() const { return !model_->isBrowsing() || lazy_.complete; }
     double renderMilliseconds() const { return lastRenderMs_; }
 
     // Draws the live classifier preview of the active organelle (null: none).
