@@ -6,10 +6,12 @@
 
 #include "core/io/VolumeIO.h"
 #include "core/io/lazy/LazyPyramid.h"
+#include "core/io/lazy/PyramidWriter.h"
 #include "core/phantom/Phantom.h"
 #include "core/util/Error.h"
 #include "core/volume/MemoryBudget.h"
 
+#include <QCryptographicHash>
 #include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
@@ -18,6 +20,7 @@
 #include <QStandardPaths>
 
 #include <algorithm>
+#include <filesystem>
 
 namespace cisterna::ui {
 namespace {
@@ -225,13 +228,46 @@ void AppModel::openFilePart(const QString& path, const std::optional<Box3>& regi
               });
 }
 
+QString AppModel::pyramidPathFor(const QString& source) const {
+    QString base = source;
+    while (base.endsWith('/') && base.size() > 1)
+        base.chop(1);
+    const QString absolute = QFileInfo(base).absoluteFilePath();
+    const QString hash = QString::fromLatin1(
+        QCryptographicHash::hash(absolute.toUtf8(), QCryptographicHash::Sha1).toHex().left(10));
+    const QDir data = QFileInfo(autosave_.folder()).dir();
+    return QDir::cleanPath(
+        data.filePath("pyramids/" + QFileInfo(base).fileName() + "-" + hash + ".ome.zarr"));
+}
+
+namespace {
+
+// The pyramid Cisterna wrote of `path` earlier (at `pyramid`), if it holds the same
+// array.
+std::optional<std::string> existingPyramid(const std::string& path, const std::string& pyramid) {
+    try {
+        if (std::filesystem::exists(pyramid) &&
+            readVolumeInfo(pyramid).shape == readVolumeInfo(path).shape)
+            return pyramid;
+    } catch (const std::exception&) {
+        // Unreadable or damaged: browse the source itself.
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
 void AppModel::browseFile(const QString& path) {
     QPointer<AppModel> self(this);
+    const std::string pyramidPath = pyramidPathFor(path).toStdString();
     startLoad(
         "Opening " + QFileInfo(path).fileName() + " for browsing",
-        [self, path](JobContext& context) -> JobFinish {
+        [self, path, pyramidPath](JobContext& context) -> JobFinish {
             context.report(0.05, "reading the header of " + path.toStdString());
-            auto volume = std::make_shared<LazyPyramid>(LazyPyramid::open(path.toStdString()));
+            const std::optional<std::string> pyramid =
+                existingPyramid(path.toStdString(), pyramidPath);
+            auto volume = std::make_shared<LazyPyramid>(
+                LazyPyramid::open(pyramid.value_or(path.toStdString())));
             // The first picture, and the display window: the middle section from
             // the level that shows it whole on a screen.
             const Shape3 full = volume->level(0).shape();
@@ -240,26 +276,66 @@ void AppModel::browseFile(const QString& path) {
             LazyVolume& level = volume->level(overview);
             context.report(0.5, "reading the middle section");
             const Volume sample = level.read(planeBox(level.shape(), 0, level.shape().z / 2));
-            return [self, path, volume, sample] {
+            return [self, path, volume, sample, pyramid] {
                 if (!self)
                     return;
                 AppModel& app = *self;
                 app.setProjectPath({});
-                app.document_.setBrowsedVolume(volume, sample, QFileInfo(path).fileName(), path);
+                app.document_.setBrowsedVolume(volume, sample, QFileInfo(path).fileName(),
+                                               pyramid ? QString::fromStdString(*pyramid) : path);
                 app.recent_.add(path);
                 emit app.recentFilesChanged();
                 const VolumeInfo& info = volume->level(0).info();
-                emit app.statusChanged(
-                    QString("%1 · %2 %3 · browsing (%4 level(s)); File > Open part of the "
-                            "volume to work on it")
-                        .arg(app.document_.name())
-                        .arg(QString::fromStdString(toString(info.shape)))
-                        .arg(toString(info.dataType))
-                        .arg(volume->levelCount()));
+                QString levels = QString("%1 level(s)").arg(volume->levelCount());
+                if (pyramid)
+                    levels += " from " + QFileInfo(QString::fromStdString(*pyramid)).fileName();
+                else if (volume->levelCount() == 1 && std::max(info.shape.y, info.shape.x) > 2048)
+                    levels += "; no coarser level, so zoomed-out views read full "
+                              "resolution: File > Build a pyramid for browsing";
+                emit app.statusChanged(QString("%1 · %2 %3 · browsing (%4); File > Open "
+                                               "part of the volume to work on it")
+                                           .arg(app.document_.name())
+                                           .arg(QString::fromStdString(toString(info.shape)))
+                                           .arg(toString(info.dataType))
+                                           .arg(levels));
                 emit app.imageOpened(path);
                 emit app.loadFinished(true, path);
             };
         });
+}
+
+bool AppModel::canBuildBrowsingPyramid() const {
+    if (!document_.isBrowsing() || document_.browsedVolume()->levelCount() > 1)
+        return false;
+    const QString pyramids = QFileInfo(pyramidPathFor(document_.imageSource())).path();
+    return !QFileInfo(document_.imageSource()).absoluteFilePath().startsWith(pyramids + "/");
+}
+
+Job* AppModel::buildBrowsingPyramid() {
+    if (!document_.isBrowsing())
+        throw InvalidArgument("A pyramid is built for a volume being browsed; browse one first.");
+    if (!canBuildBrowsingPyramid())
+        throw InvalidArgument(document_.name().toStdString() + " is already a pyramid (" +
+                              std::to_string(document_.browsedVolume()->levelCount()) +
+                              " level(s)).");
+    const QString source = document_.imageSource();
+    const QString target = pyramidPathFor(source);
+    if (!QDir().mkpath(QFileInfo(target).path()))
+        throw InvalidArgument("Cannot create the folder " + QFileInfo(target).path().toStdString() +
+                              " for the pyramid.");
+    PyramidOptions options;
+    if (document_.hasVoxelSize())
+        options.voxelSize = document_.voxelSize();
+    QPointer<AppModel> self(this);
+    return jobs_.start("Building a pyramid of " + QFileInfo(source).fileName(), JobKind::Other,
+                       [self, source, target, options](JobContext& context) -> JobFinish {
+                           const auto volume = LazyVolume::open(source.toStdString());
+                           writePyramid(*volume, target.toStdString(), options, context.progress());
+                           return [self, source] {
+                               if (self)
+                                   self->browseFile(source);
+                           };
+                       });
 }
 
 Box3 AppModel::suggestedPartAroundCursor() const {

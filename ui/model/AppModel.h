@@ -77,6 +77,18 @@ public:
     // While browsing: the part around the cursor that fits in half of the free memory
     // (with its layers), to open for work.
     Box3 suggestedPartAroundCursor() const;
+    // While browsing a volume that has no coarser levels (zoomed-out views then read
+    // full resolution): writes a chunked OME-Zarr pyramid of it (pyramidPathFor), in
+    // the background with progress and cancel, and browses that. browseFile takes
+    // such a pyramid instead of its source from then on. CLI twin: cisterna-cli
+    // pyramid. Throws InvalidArgument when not browsing.
+    Job* buildBrowsingPyramid();
+    // Where the pyramid of `source` goes: a "pyramids" folder beside the autosave
+    // folder (the user's data), never next to the source, which may be read-only or
+    // shared; the name holds the source's name and a hash of its absolute path.
+    QString pyramidPathFor(const QString& source) const;
+    // Browsing a volume with one level that is not already such a pyramid.
+    bool canBuildBrowsingPyramid() const;
     void openProject(const QString& path);
     bool isLoading() const { return loading_ != nullptr; }
 

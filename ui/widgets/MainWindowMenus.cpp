@@ -36,7 +36,13 @@ void MainWindow::buildMenus() {
     });
     QAction* part =
         file->addAction("Open &part of the volume...", this, [this] { openBrowsedPart(); });
-    const auto updatePart = [this, part] { part->setEnabled(model_.isBrowsing()); };
+    QAction* pyramid = file->addAction("Build a p&yramid for browsing...", this, [this] {
+        guarded("Build a pyramid", [&] { app_.buildBrowsingPyramid(); });
+    });
+    const auto updatePart = [this, part, pyramid] {
+        part->setEnabled(model_.isBrowsing());
+        pyramid->setEnabled(app_.canBuildBrowsingPyramid());
+    };
     connect(&model_, &DocumentModel::imageChanged, this, updatePart);
     updatePart();
     file->addAction("Open &demo phantom", this, [this] { openDemo(); });

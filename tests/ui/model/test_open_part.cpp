@@ -11,6 +11,7 @@
 #include "core/io/lazy/PyramidWriter.h"
 #include "core/volume/MemoryBudget.h"
 
+#include <QFileInfo>
 #include <QSignalSpy>
 #include <catch2/catch.hpp>
 
@@ -167,5 +168,47 @@ TEST_CASE("a volume larger than memory can be browsed whole, and a part opened f
     CHECK_FALSE(app.document().isBrowsing());
     CHECK(app.document().imageRegion() == std::optional<Box3>(part));
     CHECK(sameVoxels(app.document().image(), whole.crop(part)));
+    app.shutdown();
+}
+
+TEST_CASE("a browsed volume without levels gets a pyramid next to it, browsed from then on",
+          "[ui][app][memory][lazy]") {
+    test::ScratchDir dir("ui-browse-pyramid");
+    // Wider than a screen (1024), so that the pyramid has a second level.
+    const Shape3 shape{4, 1100, 1030};
+    Volume whole = test::patternVolume(DataType::UInt8, shape);
+    const QString file = QString::fromStdString(dir.file("stack.nrrd"));
+    writeVolume(file.toStdString(), whole);
+    AppModel app(QString::fromStdString(dir.file("autosave")));
+    REQUIRE(test::openAndWait(app, [&] { app.browseFile(file); }));
+    REQUIRE(app.document().browsedVolume()->levelCount() == 1);
+    // A voxel size entered while browsing goes into the pyramid.
+    app.document().setVoxelSize({40, 8, 8});
+
+    QSignalSpy finished(&app, &AppModel::loadFinished);
+    Job* job = app.buildBrowsingPyramid();
+    const Job::State state = test::waitForEnd(job);
+    INFO(job->error().toStdString());
+    REQUIRE(state == Job::State::Succeeded);
+    REQUIRE(test::waitUntil([&] { return finished.count() > 0; }));
+    // Among the user's data, not beside the source (which may be read-only or shared).
+    const QString pyramid = app.pyramidPathFor(file);
+    CHECK(QFileInfo(pyramid).fileName().startsWith("stack.nrrd-"));
+    CHECK(pyramid.startsWith(QString::fromStdString(dir.file("pyramids/"))));
+    CHECK(QFileInfo::exists(pyramid));
+    CHECK_FALSE(app.canBuildBrowsingPyramid());
+    const DocumentModel& doc = app.document();
+    REQUIRE(doc.isBrowsing());
+    CHECK(doc.imageSource() == pyramid);
+    CHECK(doc.shape() == shape);
+    CHECK(doc.voxelSize() == Vec3d{40, 8, 8});
+    CHECK(doc.browsedVolume()->levelCount() == 2);
+    CHECK(doc.browsedVolume()->level(1).shape() == Shape3{4, 550, 515}); // 40 nm z stays
+    CHECK(sameVoxels(doc.browsedVolume()->level(0).read({{0, 0, 0}, shape}), whole));
+    CHECK_THROWS_AS(app.buildBrowsingPyramid(), InvalidArgument);
+
+    // Browsing the source again takes the pyramid.
+    REQUIRE(test::openAndWait(app, [&] { app.browseFile(file); }));
+    CHECK(app.document().imageSource() == pyramid);
     app.shutdown();
 }
