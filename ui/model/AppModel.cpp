@@ -9,6 +9,7 @@
 #include "core/io/lazy/PyramidWriter.h"
 #include "core/phantom/Phantom.h"
 #include "core/util/Error.h"
+#include "core/volume/Downsample.h"
 #include "core/volume/MemoryBudget.h"
 
 #include <QCryptographicHash>
@@ -300,6 +301,7 @@ void AppModel::browseFile(const QString& path) {
                                            .arg(levels));
                 emit app.imageOpened(path);
                 emit app.loadFinished(true, path);
+                app.loadBrowsedOverview();
             };
         });
 }
@@ -336,6 +338,43 @@ Job* AppModel::buildBrowsingPyramid() {
                                    self->browseFile(source);
                            };
                        });
+}
+
+Job* AppModel::loadBrowsedOverview() {
+    const std::shared_ptr<LazyPyramid> volume = document_.browsedVolume();
+    if (!volume)
+        return nullptr;
+    const std::size_t last = volume->levelCount() - 1;
+    const LazyVolume& level = volume->level(last);
+    // A volume without a small enough level gets no 3D view rather than a whole read.
+    constexpr std::uint64_t kMostBytes = 512ull << 20;
+    if (level.shape().voxelCount() * std::int64_t(bytesPerVoxel(level.dataType())) >
+        std::int64_t(kMostBytes))
+        return nullptr;
+    QPointer<AppModel> self(this);
+    return jobs_.start(
+        "Reading an overview of " + document_.name() + " for the 3D view", JobKind::Other,
+        [self, volume, last](JobContext& context) -> JobFinish {
+            constexpr std::int64_t kOverviewVoxels = 16 << 20;
+            LazyVolume& coarsest = volume->level(last);
+            context.report(0.1, "reading level " + std::to_string(last));
+            Volume overview = coarsest.read({{0, 0, 0}, coarsest.shape()});
+            Shape3 factors = volume->scaleOf(last);
+            while (overview.voxelCount() > kOverviewVoxels) {
+                context.throwIfCancelled();
+                const Shape3 f = pyramidFactors(overview.voxelSize());
+                overview = downsample(overview, f);
+                factors = {factors.z * f.z, factors.y * f.y, factors.x * f.x};
+            }
+            return [self, volume, overview, factors]() mutable {
+                if (!self || self->document_.browsedVolume() != volume)
+                    return;
+                // A voxel size entered while browsing places the overview too.
+                const Vec3d v = self->document_.voxelSize();
+                overview.setVoxelSize({v.z * factors.z, v.y * factors.y, v.x * factors.x});
+                self->document_.setBrowsedOverview(overview, factors);
+            };
+        });
 }
 
 Box3 AppModel::suggestedPartAroundCursor() const {

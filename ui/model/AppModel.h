@@ -74,6 +74,10 @@ public:
     // (OME-Zarr pyramids; `cisterna-cli pyramid` writes one from any volume). Nothing
     // but the chunks in view is read, so any size opens in about a second.
     void browseFile(const QString& path);
+    // While browsing: reads the coarsest level (when it is at most 512 MiB) and shrinks
+    // it to at most 16 M voxels for the 3D view, in the background (browseFile starts
+    // it after the first picture).
+    Job* loadBrowsedOverview();
     // While browsing: the part around the cursor that fits in half of the free memory
     // (with its layers), to open for work.
     Box3 suggestedPartAroundCursor() const;

@@ -28,6 +28,7 @@ void DocumentModel::setImage(Volume image, const QString& name, const QString& s
     image_ = std::move(image);
     browsed_.reset();
     browsedSample_ = Volume();
+    browsedOverview_ = Volume();
     resetDocument(name, source, image_);
 }
 
@@ -36,6 +37,7 @@ void DocumentModel::setBrowsedVolume(std::shared_ptr<LazyPyramid> volume, const 
     image_ = Volume();
     browsed_ = std::move(volume);
     browsedSample_ = sample;
+    browsedOverview_ = Volume();
     if (browsed_) {
         const VolumeInfo& info = browsed_->level(0).info();
         browsedVoxelSize_ = info.voxelSize;
@@ -70,6 +72,14 @@ void DocumentModel::resetDocument(const QString& name, const QString& source,
     emit cursorChanged();
     emit displayChanged();
     emit modifiedChanged(false);
+}
+
+void DocumentModel::setBrowsedOverview(Volume overview, const Shape3& factors) {
+    if (!browsed_)
+        return;
+    browsedOverview_ = std::move(overview);
+    browsedOverviewFactors_ = factors;
+    emit imageChanged();
 }
 
 Shape3 DocumentModel::shape() const {

@@ -52,6 +52,11 @@ public:
     // The grey values the display window and its histogram come from: the image, or
     // while browsing the section read when it opened.
     const Volume& greySample() const { return isBrowsing() ? browsedSample_ : image_; }
+    // While browsing: the whole volume shrunk to a few million voxels, for the 3D view
+    // (null until read), and how many full-resolution voxels one of its voxels covers.
+    const Volume& browsedOverview() const { return browsedOverview_; }
+    const Shape3& browsedOverviewFactors() const { return browsedOverviewFactors_; }
+    void setBrowsedOverview(Volume overview, const Shape3& factors);
     const QString& name() const { return name_; }
     const QString& imageSource() const { return source_; }
     void setImageSource(const QString& source) { source_ = source; }
@@ -137,6 +142,8 @@ private:
     Volume image_;
     std::shared_ptr<LazyPyramid> browsed_;
     Volume browsedSample_;
+    Volume browsedOverview_;
+    Shape3 browsedOverviewFactors_{1, 1, 1};
     Vec3d browsedVoxelSize_{1, 1, 1};
     bool browsedHasVoxelSize_ = false;
     Volume reference_;

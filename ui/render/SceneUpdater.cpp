@@ -15,7 +15,7 @@ SceneUpdater::SceneUpdater(DocumentModel* document, Scene3D* scene, QObject* par
     connect(document_, &DocumentModel::organellesChanged, this, &SceneUpdater::onOrganellesChanged);
     connect(document_, &DocumentModel::layerChanged, this, &SceneUpdater::onLayerChanged);
     connect(document_, &DocumentModel::cursorChanged, this, [this] {
-        scene_->setPlanePosition(document_->cursor());
+        scene_->setPlanePosition(sceneCursor());
         emit sceneChanged();
     });
     connect(document_, &DocumentModel::displayChanged, this, [this] {
@@ -32,9 +32,12 @@ SceneUpdater::~SceneUpdater() {
 
 void SceneUpdater::onImageChanged() {
     // Image replaced (or its voxel size edited): everything is rebuilt.
-    scene_->setImage(document_->image());
+    // A browsed volume shows its overview: the whole volume, coarse.
+    const Volume& image =
+        document_->isBrowsing() ? document_->browsedOverview() : document_->image();
+    scene_->setImage(image);
     scene_->setWindow(document_->windowLevel(), document_->windowWidth());
-    scene_->setPlanePosition(document_->cursor());
+    scene_->setPlanePosition(sceneCursor());
     scene_->removeSurfacesNotIn({});
     dirty_.clear();
     for (int i = 0; i < document_->organelleCount(); ++i) {
@@ -42,11 +45,19 @@ void SceneUpdater::onImageChanged() {
         dirty_.insert(truthKey(uid));
         dirty_.insert(predictionKey(uid));
     }
-    if (!document_->image().isNull())
+    if (!image.isNull())
         scene_->resetCamera();
     if (!dirty_.empty())
         delay_.start();
     emit sceneChanged();
+}
+
+Index3 SceneUpdater::sceneCursor() const {
+    const Index3 c = document_->cursor();
+    if (!document_->isBrowsing())
+        return c;
+    const Shape3& f = document_->browsedOverviewFactors();
+    return {c.z / f.z, c.y / f.y, c.x / f.x};
 }
 
 void SceneUpdater::onOrganellesChanged() {

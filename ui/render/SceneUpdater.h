@@ -39,6 +39,8 @@ signals:
 
 private:
     void onImageChanged();
+    // The cursor in the voxels of what the scene shows (a browsed volume's overview).
+    Index3 sceneCursor() const;
     void onOrganellesChanged();
     void onLayerChanged(int organelle, int layer);
     void extract(const std::string& key);

@@ -132,6 +132,11 @@ TEST_CASE("a volume larger than memory can be browsed whole, and a part opened f
     CHECK(doc.voxelSize() == Vec3d{30, 6, 6});
     CHECK(doc.cursor() == Index3{8, 48, 64});
     REQUIRE(doc.browsedVolume()->levelCount() == 3);
+    // The 3D view's overview follows: the coarsest level, whole.
+    REQUIRE(test::waitUntil([&] { return !doc.browsedOverview().isNull(); }, 20000));
+    CHECK(doc.browsedOverview().shape() == Shape3{16, 24, 32});
+    CHECK(doc.browsedOverviewFactors() == Shape3{1, 4, 4});
+    CHECK(doc.browsedOverview().voxelSize() == Vec3d{30, 24, 24});
     // Nothing to save or autosave while browsing.
     CHECK_THROWS_AS(app.saveProject(QString::fromStdString(dir.file("p.cisterna"))),
                     InvalidArgument);
