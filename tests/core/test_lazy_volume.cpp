@@ -83,6 +83,17 @@ TEST_CASE("core: pyramid factors halve the finer axes first, keeping levels near
     CHECK(levels[2].shape == Shape3{20, 1024, 1024});
     CHECK(levels[2].voxelSize == Vec3d{30, 24, 24});
     CHECK(planPyramid({10, 100, 100}, {1, 1, 1}, 1024).size() == 1);
+
+    // Reading units: a file's tiny chunks merged; whole planes without chunks, fewer
+    // of them when planes are large.
+    VolumeInfo info;
+    info.shape = {100, 4096, 4096};
+    CHECK(LazyVolume::readingChunk(info) == Shape3{4, 4096, 4096});
+    info.shape = {100, 512, 512};
+    CHECK(LazyVolume::readingChunk(info) == Shape3{8, 512, 512});
+    info.chunkShape = Shape3{1, 64, 64};
+    CHECK(LazyVolume::readingChunk(info).voxelCount() >= 32 * 32 * 32);
+    CHECK(LazyVolume::readingChunk(info).voxelCount() < 2 * 32 * 32 * 32);
 }
 
 TEST_CASE("core: downsampling averages images and keeps thin labels", "[lazy]") {

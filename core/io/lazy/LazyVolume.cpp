@@ -90,8 +90,14 @@ Shape3 LazyVolume::readingChunk(const VolumeInfo& info) {
         }
         return {std::min(c.z, s.z), std::min(c.y, s.y), std::min(c.x, s.x)};
     }
-    return {std::min<std::int64_t>(8, s.z), std::min<std::int64_t>(1024, s.y),
-            std::min<std::int64_t>(1024, s.x)};
+    // Whole planes: a PNG or TIFF page is decoded whole whatever part of it is asked
+    // for, so tiles would decode every plane once per tile. Up to 8 planes, fewer when
+    // planes are large, so that a chunk stays near 64 MiB (one plane at least).
+    const std::uint64_t planeBytes =
+        std::uint64_t(s.y) * std::uint64_t(s.x) * bytesPerVoxel(info.dataType);
+    const std::int64_t planes = std::int64_t(
+        std::clamp<std::uint64_t>((64ull << 20) / std::max<std::uint64_t>(planeBytes, 1), 1, 8));
+    return {std::min(planes, s.z), s.y, s.x};
 }
 
 std::unique_ptr<LazyVolume> LazyVolume::open(const std::string& path, std::uint64_t cacheBytes) {

@@ -54,9 +54,8 @@ public:
     static std::unique_ptr<LazyVolume> open(const std::string& path, std::uint64_t cacheBytes = 0);
     static std::uint64_t defaultCacheBytes();
     // The reading unit for a file: its own chunks when it has them (merged up to at
-    // least 32^3 voxels when they are tiny), else slabs of whole planes (8 planes, or
-    // tiles of 1024 x 1024 for huge planes), since unchunked formats decode whole
-    // planes anyway.
+    // least 32^3 voxels when they are tiny), else slabs of whole planes (up to 8, about
+    // 64 MiB), since unchunked formats decode whole planes anyway.
     static Shape3 readingChunk(const VolumeInfo& info);
 
     const VolumeInfo& info() const { return info_; }
