@@ -3,6 +3,7 @@
 #include "core/util/Error.h"
 #include "core/util/Text.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
 
@@ -96,6 +97,16 @@ Box3 planeBox(const Shape3& shape, int axis, std::int64_t index) {
     *begin[axis] = index;
     *size[axis] = 1;
     return b;
+}
+
+Box3 intersect(const Box3& a, const Box3& b) {
+    const Index3 ae = a.end(), be = b.end();
+    const Index3 begin{std::max(a.begin.z, b.begin.z), std::max(a.begin.y, b.begin.y),
+                       std::max(a.begin.x, b.begin.x)};
+    const Index3 end{std::min(ae.z, be.z), std::min(ae.y, be.y), std::min(ae.x, be.x)};
+    return {begin,
+            {std::max<std::int64_t>(0, end.z - begin.z), std::max<std::int64_t>(0, end.y - begin.y),
+             std::max<std::int64_t>(0, end.x - begin.x)}};
 }
 
 } // namespace cisterna

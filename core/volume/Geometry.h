@@ -43,6 +43,9 @@ struct Box3 {
     bool operator==(const Box3& o) const { return begin == o.begin && size == o.size; }
 };
 
+// The intersection of two boxes; empty size when they do not meet.
+Box3 intersect(const Box3& a, const Box3& b);
+
 std::string toString(const Shape3& s); // "64 x 128 x 128 (z, y, x)"
 std::string toString(const Vec3d& v);  // "(40, 8, 8)"
 std::string toString(const Box3& b);   // "z 0:10, y 5:20, x 0:64"

@@ -18,14 +18,10 @@
 #include <set>
 
 using namespace cisterna;
+using cisterna::test::MemoryLimit;
 namespace fs = std::filesystem;
 
 namespace {
-
-struct MemoryLimit {
-    explicit MemoryLimit(std::uint64_t bytes) { setMemoryLimitOverride(bytes); }
-    ~MemoryLimit() { setMemoryLimitOverride(std::nullopt); }
-};
 
 // Boxes of `block` tiling `shape` (smaller at the far edges), in a shuffled order.
 std::vector<Box3> shuffledBlocks(const Shape3& shape, const Shape3& block, unsigned seed) {

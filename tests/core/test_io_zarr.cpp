@@ -20,6 +20,7 @@
 #include <random>
 
 using namespace cisterna;
+using cisterna::test::MemoryLimit;
 namespace fs = std::filesystem;
 using Json = nlohmann::json;
 
@@ -60,12 +61,6 @@ template <class F> void requireFormatError(F&& f, std::initializer_list<std::str
     }
     FAIL("no FormatError was thrown");
 }
-
-// Pretends to have `bytes` of memory while alive.
-struct MemoryLimit {
-    explicit MemoryLimit(std::uint64_t bytes) { setMemoryLimitOverride(bytes); }
-    ~MemoryLimit() { setMemoryLimitOverride(std::nullopt); }
-};
 
 const char* kPlainZarray = R"({"zarr_format": 2, "shape": [2, 3, 4], "chunks": [2, 3, 4],
     "dtype": "|u1", "order": "C", "fill_value": 0, "compressor": null, "filters": null})";

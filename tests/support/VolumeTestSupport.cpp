@@ -1,5 +1,7 @@
 #include "VolumeTestSupport.h"
 
+#include "core/volume/MemoryBudget.h"
+
 #include <fstream>
 #include <type_traits>
 
@@ -45,6 +47,14 @@ void writeFileBytes(const std::filesystem::path& path, const std::string& bytes)
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     if (!out)
         FAIL("could not write " << path);
+}
+
+MemoryLimit::MemoryLimit(std::uint64_t bytes) {
+    setMemoryLimitOverride(bytes);
+}
+
+MemoryLimit::~MemoryLimit() {
+    setMemoryLimitOverride(std::nullopt);
 }
 
 } // namespace cisterna::test

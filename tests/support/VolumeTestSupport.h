@@ -50,6 +50,14 @@ template <class F> std::string formatErrorOf(F&& f) {
     return {};
 }
 
+// Pretends the machine has `bytes` of memory while it lives (MemoryBudget.h).
+struct MemoryLimit {
+    explicit MemoryLimit(std::uint64_t bytes);
+    ~MemoryLimit();
+    MemoryLimit(const MemoryLimit&) = delete;
+    MemoryLimit& operator=(const MemoryLimit&) = delete;
+};
+
 // Overwrites a file with exactly these bytes (not atomically: tests craft damage).
 void writeFileBytes(const std::filesystem::path& path, const std::string& bytes);
 

@@ -30,16 +30,6 @@ template <class T> T convertFill(double value) {
 
 } // namespace
 
-Box3 intersect(const Box3& a, const Box3& b) {
-    const Index3 ae = a.end(), be = b.end();
-    const Index3 begin{std::max(a.begin.z, b.begin.z), std::max(a.begin.y, b.begin.y),
-                       std::max(a.begin.x, b.begin.x)};
-    const Index3 end{std::min(ae.z, be.z), std::min(ae.y, be.y), std::min(ae.x, be.x)};
-    return {begin,
-            {std::max<std::int64_t>(0, end.z - begin.z), std::max<std::int64_t>(0, end.y - begin.y),
-             std::max<std::int64_t>(0, end.x - begin.x)}};
-}
-
 Shape3 ChunkGrid::gridShape() const {
     return {ceilDiv(shape.z, chunk.z), ceilDiv(shape.y, chunk.y), ceilDiv(shape.x, chunk.x)};
 }

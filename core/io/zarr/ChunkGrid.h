@@ -22,9 +22,6 @@ struct ChunkGrid {
     Index3 endChunk(const Box3& region) const;
 };
 
-// The intersection of two boxes; empty size when they do not meet.
-Box3 intersect(const Box3& a, const Box3& b);
-
 // How one decoded chunk lies in memory: element strides of z, y, x (x fastest for C
 // order; Zarr "F" order reverses them).
 struct ChunkLayout {

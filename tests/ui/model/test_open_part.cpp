@@ -10,32 +10,15 @@
 #include "core/io/VolumeIO.h"
 #include "core/io/lazy/PyramidWriter.h"
 #include "core/volume/MemoryBudget.h"
+#include "core/volume/VolumeOps.h"
 
 #include <QFileInfo>
 #include <QSignalSpy>
 #include <catch2/catch.hpp>
 
-#include <cstring>
-
 using namespace cisterna;
 using namespace cisterna::ui;
-
-namespace {
-
-// Pretends the machine has `bytes` of memory while it lives.
-struct MemoryLimit {
-    explicit MemoryLimit(std::uint64_t bytes) { setMemoryLimitOverride(bytes); }
-    ~MemoryLimit() { setMemoryLimitOverride(std::nullopt); }
-};
-
-bool sameVoxels(const Volume& a, const Volume& b) {
-    if (a.shape() != b.shape())
-        return false;
-    const Volume ca = a.contiguous(), cb = b.contiguous();
-    return std::memcmp(ca.data(), cb.data(), ca.byteCount()) == 0;
-}
-
-} // namespace
+using cisterna::test::MemoryLimit;
 
 TEST_CASE("a volume larger than memory opens in part, or not at all", "[ui][app][memory]") {
     test::ScratchDir dir("ui-open-part");
