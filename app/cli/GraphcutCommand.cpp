@@ -4,12 +4,17 @@
 #include "core/graphcut/CutRegion.h"
 #include "core/graphcut/GraphCut.h"
 #include "core/graphcut/Strokes.h"
+#include "core/io/BlockWriter.h"
 #include "core/io/VolumeIO.h"
 #include "core/util/Error.h"
+#include "core/util/Text.h"
 #include "core/volume/MemoryBudget.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 
@@ -136,31 +141,46 @@ public:
             throw InvalidArgument("--regional-model prior needs --prior");
         if (sigma_)
             params_.energy.sigma = *sigma_;
-        const Volume image = readVolume(image_);
-        const Volume strokes = loadStrokeVolume(strokes_, image.shape());
         if (region_.empty() && !keep_.empty())
             throw InvalidArgument("--keep needs --region");
-        std::optional<Box3> region;
-        if (region_ == "strokes")
-            region = strokeRegion(strokes, margin_);
-        else if (!region_.empty())
-            region = parseBox(region_, image.shape());
-        Volume keep;
-        if (!keep_.empty()) {
-            keep = readVolume(keep_);
-            if (keep.shape() != image.shape())
-                throw InvalidArgument(keep_ + ": the labels to keep have the shape " +
-                                      toString(keep.shape()) + ", not the image's " +
-                                      toString(image.shape()));
-            keep = binaryLabels(keep);
+        // With --region only the region's voxels are read (of the image, the strokes, the
+        // prior and the labels to keep), so that a part of a volume larger than memory
+        // can be cut: the whole-volume output is written block by block.
+        const VolumeInfo info = readVolumeInfo(image_);
+        const Vec3d voxelSize = info.hasVoxelSize ? info.voxelSize : Vec3d{1, 1, 1};
+        const Box3 box = region_.empty()        ? Box3{{0, 0, 0}, info.shape}
+                         : region_ == "strokes" ? growRegion(strokeBoundsOf(strokes_, info.shape),
+                                                             info.shape, voxelSize, margin_)
+                                                : parseBox(region_, info.shape);
+        const bool whole = box.size == info.shape;
+        ReadOptions part;
+        if (!whole)
+            part.region = box;
+        Volume image;
+        try {
+            image = readVolume(image_, part);
+        } catch (const MemoryBudgetError& e) {
+            throw MemoryBudgetError(std::string(e.what()) +
+                                    " Cut a part of it with --region (a box, or 'strokes').");
         }
+        const Volume strokes =
+            loadStrokeVolume(strokes_, info.shape, whole ? std::nullopt : part.region);
+        if (!keep_.empty() && readVolumeInfo(keep_).shape != info.shape)
+            throw InvalidArgument(keep_ + ": the labels to keep have the shape " +
+                                  toString(readVolumeInfo(keep_).shape) + ", not the image's " +
+                                  toString(info.shape));
         AutoGraphCutParams autoParams;
         autoParams.tune.enabled = !noAuto_;
         autoParams.fixedWeight = weightOption_->count() > 0 || noAuto_;
         autoParams.fixedModel = modelOption_->count() > 0 || noAuto_;
         autoParams.fixedBias = biasOption_->count() > 0 || noAuto_;
-        if (!prior_.empty())
-            autoParams.prior = probabilityMap(readVolume(prior_), image.shape(), prior_);
+        if (!prior_.empty()) {
+            const Shape3 priorShape = readVolumeInfo(prior_).shape;
+            if (priorShape != info.shape)
+                throw InvalidArgument(prior_ + ": the prediction's shape " + toString(priorShape) +
+                                      " is not the image's " + toString(info.shape));
+            autoParams.prior = probabilityMap(readVolume(prior_, part), box.size, prior_);
+        }
         int lastPercent = -1;
         const Progress progress([&](double fraction, const std::string& message) {
             const int percent = int(fraction * 100);
@@ -182,23 +202,23 @@ public:
         {
             const EndLine end{lastPercent};
             autoParams.cut = params_;
-            AutoGraphCutResult a =
-                region ? autoGraphCutInRegion(image, strokes, autoParams, *region, keep, progress)
-                       : autoGraphCut(image, strokes, autoParams, progress);
+            AutoGraphCutResult a = autoGraphCut(image, strokes, autoParams, progress);
             r = std::move(a.cut);
             choice = std::move(a.choice);
             if (!saveProbability_.empty() && !a.probability.isNull())
                 writeVolume(saveProbability_, a.probability);
         }
-        writeVolume(out_, r.labels);
+        if (whole)
+            writeVolume(out_, r.labels);
+        else
+            writeRegionLabels(info, box, r.labels);
         const GraphCutStats& s = r.stats;
         char line[256];
-        std::cout << "wrote " << out_ << " (" << toString(r.labels.shape()) << ")\n";
-        if (region)
-            std::cout << "region " << toString(*region) << ": " << region->size.voxelCount()
-                      << " voxels, "
-                      << int(std::lround(100.0 * double(region->size.voxelCount()) /
-                                         double(image.voxelCount())))
+        std::cout << "wrote " << out_ << " (" << toString(info.shape) << ")\n";
+        if (!region_.empty())
+            std::cout << "region " << toString(box) << ": " << box.size.voxelCount() << " voxels, "
+                      << int(std::lround(100.0 * double(box.size.voxelCount()) /
+                                         double(info.shape.voxelCount())))
                       << "% of the volume (the counts below are the region's)\n";
         std::snprintf(line, sizeof line, "energy %.6g (%lld quanta of %.3g)\n", s.energy,
                       (long long)s.energyQuanta, s.unit);
@@ -247,6 +267,65 @@ public:
     }
 
 private:
+    // The box the strokes span: read from a stroke list without painting the volume.
+    static Box3 strokeBoundsOf(const std::string& path, const Shape3& shape) {
+        if (toLower(std::filesystem::path(path).extension().string()) == ".json") {
+            const StrokeList list = readStrokes(path);
+            if (list.shape != shape)
+                throw InvalidArgument(path + ": the strokes were drawn on a " +
+                                      toString(list.shape) + " volume, the image is " +
+                                      toString(shape));
+            try {
+                return strokeBounds(list);
+            } catch (const InvalidArgument& e) {
+                throw FormatError(path, e.what());
+            }
+        }
+        return strokeRegion(loadStrokeVolume(path, shape), 0);
+    }
+
+    // The image-shaped output of a region's cut: --keep's labels (or 0) with the cut
+    // in `box`. Chunked outputs are written a slab at a time and hold only what the
+    // blocks put there; other formats are gathered in memory (refused up front when
+    // they cannot fit).
+    void writeRegionLabels(const VolumeInfo& info, const Box3& box, const Volume& cut) const {
+        BlockWriterSpec spec;
+        spec.dataType = DataType::UInt8;
+        spec.shape = info.shape;
+        spec.voxelSize = info.voxelSize;
+        spec.hasVoxelSize = info.hasVoxelSize;
+        spec.origin = info.origin;
+        const std::unique_ptr<BlockWriter> writer = createBlockWriter(out_, spec);
+        if (keep_.empty()) {
+            writer->writeBlock(box, cut);
+            writer->commit();
+            return;
+        }
+        const Shape3 shape = info.shape;
+        // Slabs of about 64 MiB, less under a small budget (a slab is read, then written).
+        const std::uint64_t slabBytes =
+            std::min<std::uint64_t>(std::uint64_t(64) << 20, availableMemoryBytes() / 8);
+        const std::int64_t planes = std::clamp<std::int64_t>(
+            std::int64_t(slabBytes / std::uint64_t(std::max<std::int64_t>(1, shape.y * shape.x))),
+            1, shape.z);
+        const Volume region = cut.contiguous();
+        const auto from = region.view<std::uint8_t>();
+        for (std::int64_t z0 = 0; z0 < shape.z; z0 += planes) {
+            ReadOptions slabRead;
+            slabRead.region = Box3{{z0, 0, 0}, {std::min(planes, shape.z - z0), shape.y, shape.x}};
+            Volume slab = binaryLabels(readVolume(keep_, slabRead));
+            const auto to = slab.view<std::uint8_t>();
+            const std::int64_t first = std::max(z0, box.begin.z);
+            const std::int64_t last = std::min(z0 + slab.shape().z, box.begin.z + box.size.z);
+            for (std::int64_t z = first; z < last; ++z)
+                for (std::int64_t y = 0; y < box.size.y; ++y)
+                    std::memcpy(to.row(z - z0, box.begin.y + y) + box.begin.x,
+                                from.row(z - box.begin.z, y), std::size_t(box.size.x));
+            writer->writeBlock(*slabRead.region, slab);
+        }
+        writer->commit();
+    }
+
     GraphCutParams params_;
     std::string image_, strokes_, out_;
     std::optional<double> sigma_;

@@ -81,8 +81,14 @@ Box3 strokeRegion(const Volume& strokes, double margin) {
         }
     if (hi.z < 0)
         throw InvalidArgument("there are no strokes to take a region from");
-    const Vec3d size = strokes.voxelSize();
-    const double side = std::min({size.z, size.y, size.x});
+    return growRegion({lo, {hi.z - lo.z + 1, hi.y - lo.y + 1, hi.x - lo.x + 1}}, shape,
+                      strokes.voxelSize(), margin);
+}
+
+Box3 growRegion(const Box3& tight, const Shape3& shape, const Vec3d& voxelSize, double margin) {
+    if (!(margin >= 0))
+        throw InvalidArgument("the margin around the strokes must be zero or more");
+    const double side = std::min({voxelSize.z, voxelSize.y, voxelSize.x});
     // Voxels along each axis for `margin` smallest sides; at least one where the
     // margin is not zero, so that thick sections keep a neighbour to cut against.
     auto grow = [&](double axisSize) -> std::int64_t {
@@ -90,12 +96,14 @@ Box3 strokeRegion(const Volume& strokes, double margin) {
             return 0;
         return std::max<std::int64_t>(1, std::int64_t(std::ceil(margin * side / axisSize - 1e-9)));
     };
-    const std::int64_t gz = grow(size.z), gy = grow(size.y), gx = grow(size.x);
+    const std::int64_t gz = grow(voxelSize.z), gy = grow(voxelSize.y), gx = grow(voxelSize.x);
     Box3 box;
-    box.begin = {std::max<std::int64_t>(0, lo.z - gz), std::max<std::int64_t>(0, lo.y - gy),
-                 std::max<std::int64_t>(0, lo.x - gx)};
-    const Index3 end{std::min(shape.z, hi.z + 1 + gz), std::min(shape.y, hi.y + 1 + gy),
-                     std::min(shape.x, hi.x + 1 + gx)};
+    box.begin = {std::max<std::int64_t>(0, tight.begin.z - gz),
+                 std::max<std::int64_t>(0, tight.begin.y - gy),
+                 std::max<std::int64_t>(0, tight.begin.x - gx)};
+    const Index3 end{std::min(shape.z, tight.begin.z + tight.size.z + gz),
+                     std::min(shape.y, tight.begin.y + tight.size.y + gy),
+                     std::min(shape.x, tight.begin.x + tight.size.x + gx)};
     box.size = {end.z - box.begin.z, end.y - box.begin.y, end.x - box.begin.x};
     return box;
 }

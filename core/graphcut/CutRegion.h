@@ -16,6 +16,8 @@ namespace cisterna {
 // margin is not zero. Throws InvalidArgument when nothing is stroked or the margin
 // is negative.
 Box3 strokeRegion(const Volume& strokes, double margin);
+// `tight` (the strokes' own box) grown by `margin` the same way, clamped to `shape`.
+Box3 growRegion(const Box3& tight, const Shape3& shape, const Vec3d& voxelSize, double margin);
 
 // The features of the voxels of `box` (a copy): features computed on the whole
 // volume keep their context at the box's faces, which features of the crop lack.

@@ -85,9 +85,13 @@ int parseAxis(const std::string& name) {
     throw InvalidArgument("unknown axis '" + name + "' (z, y or x)");
 }
 
-void paintStroke(Volume& volume, const Stroke& stroke, std::size_t index) {
-    if (volume.dataType() != DataType::UInt8)
-        throw InvalidArgument("strokes are painted into a uint8 volume");
+namespace {
+
+// Checks `stroke` against a volume of `shape` and calls paint(voxel) for every voxel
+// it covers: the one definition of a stroke's voxels, for painting a whole volume, a
+// part of it, or finding their box.
+template <class Paint>
+void visitStroke(const Shape3& shape, const Stroke& stroke, std::size_t index, Paint&& paint) {
     if (stroke.label != kStrokeObject && stroke.label != kStrokeBackground)
         throw InvalidArgument(describe(stroke, index) + " has label " +
                               std::to_string(int(stroke.label)) +
@@ -100,7 +104,6 @@ void paintStroke(Volume& volume, const Stroke& stroke, std::size_t index) {
                               " has an invalid radius: " + std::to_string(stroke.radius));
     if (stroke.points.empty())
         throw InvalidArgument(describe(stroke, index) + " has no points");
-    const Shape3 shape = volume.shape();
     const Plane plane = planeOf(shape, stroke.axis);
     if (stroke.slice < 0 || stroke.slice >= plane.depth)
         throw InvalidArgument(describe(stroke, index) + " lies outside the volume: axis " +
@@ -112,7 +115,6 @@ void paintStroke(Volume& volume, const Stroke& stroke, std::size_t index) {
             throw InvalidArgument(describe(stroke, index) + " has point " + pointText(p) +
                                   " outside its " + std::to_string(plane.u) + " x " +
                                   std::to_string(plane.v) + " plane");
-    auto view = volume.view<std::uint8_t>();
     const double r2 = stroke.radius * stroke.radius + 1e-9;
     const std::size_t segments = std::max<std::size_t>(1, stroke.points.size() - 1);
     for (std::size_t i = 0; i < segments; ++i) {
@@ -129,8 +131,17 @@ void paintStroke(Volume& volume, const Stroke& stroke, std::size_t index) {
         for (std::int64_t u = u0; u <= u1; ++u)
             for (std::int64_t v = v0; v <= v1; ++v)
                 if (segmentDistance2(double(u), double(v), a, b) <= r2)
-                    view(voxelOf(stroke.axis, stroke.slice, u, v)) = stroke.label;
+                    paint(voxelOf(stroke.axis, stroke.slice, u, v));
     }
+}
+
+} // namespace
+
+void paintStroke(Volume& volume, const Stroke& stroke, std::size_t index) {
+    if (volume.dataType() != DataType::UInt8)
+        throw InvalidArgument("strokes are painted into a uint8 volume");
+    auto view = volume.view<std::uint8_t>();
+    visitStroke(volume.shape(), stroke, index, [&](const Index3& p) { view(p) = stroke.label; });
 }
 
 Volume rasterizeStrokes(const StrokeList& list) {
@@ -138,6 +149,37 @@ Volume rasterizeStrokes(const StrokeList& list) {
     for (std::size_t i = 0; i < list.strokes.size(); ++i)
         paintStroke(volume, list.strokes[i], i);
     return volume;
+}
+
+Volume rasterizeStrokes(const StrokeList& list, const Box3& box) {
+    if (!box.fitsIn(list.shape))
+        throw InvalidArgument("the box " + toString(box) + " does not fit in the strokes' " +
+                              toString(list.shape) + " volume");
+    Volume volume = Volume::allocate(DataType::UInt8, box.size, VolumeRole::Label, "strokes");
+    auto view = volume.view<std::uint8_t>();
+    const Index3 end{box.begin.z + box.size.z, box.begin.y + box.size.y, box.begin.x + box.size.x};
+    for (std::size_t i = 0; i < list.strokes.size(); ++i) {
+        const Stroke& stroke = list.strokes[i];
+        visitStroke(list.shape, stroke, i, [&](const Index3& p) {
+            if (p.z >= box.begin.z && p.z < end.z && p.y >= box.begin.y && p.y < end.y &&
+                p.x >= box.begin.x && p.x < end.x)
+                view(p.z - box.begin.z, p.y - box.begin.y, p.x - box.begin.x) = stroke.label;
+        });
+    }
+    return volume;
+}
+
+Box3 strokeBounds(const StrokeList& list) {
+    const Shape3 s = list.shape;
+    Index3 lo{s.z, s.y, s.x}, hi{-1, -1, -1};
+    for (std::size_t i = 0; i < list.strokes.size(); ++i)
+        visitStroke(s, list.strokes[i], i, [&](const Index3& p) {
+            lo = {std::min(lo.z, p.z), std::min(lo.y, p.y), std::min(lo.x, p.x)};
+            hi = {std::max(hi.z, p.z), std::max(hi.y, p.y), std::max(hi.x, p.x)};
+        });
+    if (hi.z < 0)
+        throw InvalidArgument("there are no strokes to take a region from");
+    return {lo, {hi.z - lo.z + 1, hi.y - lo.y + 1, hi.x - lo.x + 1}};
 }
 
 StrokeList strokesFromVolume(const Volume& volume) {
@@ -275,7 +317,8 @@ StrokeList readStrokes(const std::string& path) {
     return list;
 }
 
-Volume loadStrokeVolume(const std::string& path, const Shape3& imageShape) {
+Volume loadStrokeVolume(const std::string& path, const Shape3& imageShape,
+                        const std::optional<Box3>& box) {
     std::string extension = std::filesystem::path(path).extension().string();
     std::transform(extension.begin(), extension.end(), extension.begin(),
                    [](unsigned char c) { return char(std::tolower(c)); });
@@ -285,15 +328,18 @@ Volume loadStrokeVolume(const std::string& path, const Shape3& imageShape) {
             throw InvalidArgument(path + ": the strokes were drawn on a " + toString(list.shape) +
                                   " volume, the image is " + toString(imageShape));
         try {
-            return rasterizeStrokes(list);
+            return box ? rasterizeStrokes(list, *box) : rasterizeStrokes(list);
         } catch (const InvalidArgument& e) {
             throw FormatError(path, e.what());
         }
     }
-    Volume v = readVolume(path);
-    if (v.shape() != imageShape)
-        throw InvalidArgument(path + ": the stroke volume is " + toString(v.shape()) +
+    const Shape3 shape = readVolumeInfo(path).shape;
+    if (shape != imageShape)
+        throw InvalidArgument(path + ": the stroke volume is " + toString(shape) +
                               ", the image is " + toString(imageShape));
+    ReadOptions options;
+    options.region = box;
+    Volume v = readVolume(path, options);
     if (v.dataType() != DataType::UInt8) {
         // Label volumes written as uint16 are accepted when their values fit.
         Volume u8 = Volume::allocate(DataType::UInt8, v.shape(), VolumeRole::Label, "strokes");

@@ -13,6 +13,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,12 @@ int parseAxis(const std::string& name); // throws InvalidArgument
 // a point lies outside the volume, or its label, radius or points are invalid.
 void paintStroke(Volume& strokeVolume, const Stroke& stroke, std::size_t index = 0);
 Volume rasterizeStrokes(const StrokeList& list);
+// Only the voxels inside `box` (a volume of box.size): a part of strokes drawn on a
+// volume larger than memory. Strokes are checked against the whole list.shape.
+Volume rasterizeStrokes(const StrokeList& list, const Box3& box);
+// The box of the voxels the strokes paint, without painting the volume. Throws
+// InvalidArgument when there are none or a stroke is invalid.
+Box3 strokeBounds(const StrokeList& list);
 
 // The stroke list that paints exactly this stroke volume: one radius-0 stroke per
 // run of equal labels along x on each z plane.
@@ -49,7 +56,9 @@ void writeStrokes(const std::string& path, const StrokeList& list);
 StrokeList readStrokes(const std::string& path);
 
 // A stroke volume from either a stroke list (.json) or any readable label volume,
-// checked against the image shape.
-Volume loadStrokeVolume(const std::string& path, const Shape3& imageShape);
+// checked against the image shape; with `box`, only that box of it (read by region,
+// so that strokes on a volume larger than memory can be loaded in part).
+Volume loadStrokeVolume(const std::string& path, const Shape3& imageShape,
+                        const std::optional<Box3>& box = std::nullopt);
 
 } // namespace cisterna

@@ -3,6 +3,8 @@
 #include "CliRunner.h"
 #include "TestPaths.h"
 
+#include "VolumeTestSupport.h"
+#include "core/graphcut/CutRegion.h"
 #include "core/graphcut/Strokes.h"
 #include "core/io/VolumeIO.h"
 #include "core/metrics/Metrics.h"
@@ -10,7 +12,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
 
 using namespace cisterna;
 using namespace cisterna::test;
@@ -219,4 +223,90 @@ TEST_CASE("cli: graphcut cuts a region and keeps labels outside it", "[cli][grap
                                       strokes + " --keep " + keep + " --out " + out);
     CHECK(noRegion.exitCode != 0);
     CHECK(contains(noRegion.err, "--keep needs --region"));
+}
+
+TEST_CASE("cli: graphcut cuts a region of a volume larger than memory", "[cli][graphcut][memory]") {
+    ScratchDir dir("cli-graphcut-big");
+    // 6 MiB of dark discs on a lighter background, run with a 4 MiB budget: the whole
+    // image cannot be read, a region of it can.
+    const Shape3 shape{24, 512, 512};
+    Volume image =
+        noisyImage(shape, 11, 4, [](std::int64_t, std::int64_t y, std::int64_t x, int n) {
+            const double dy = double(y % 32) - 16, dx = double(x % 32) - 16;
+            return (dy * dy + dx * dx < 64 ? 80 : 170) + n - 8;
+        });
+    image.setVoxelSize({30, 6, 6});
+    const std::string imagePath = dir.file("image.zarr");
+    writeVolume(imagePath, image);
+    StrokeList list;
+    list.shape = shape;
+    Stroke object; // across the disc centred on (y, x) = (272, 272), on plane 12
+    object.axis = 0;
+    object.slice = 12;
+    object.radius = 1;
+    object.points = {{{272, 267}}, {{272, 277}}};
+    Stroke background = object; // between that disc and the next
+    background.label = kStrokeBackground;
+    background.points = {{{258, 260}}, {{258, 285}}};
+    list.strokes = {object, background};
+    const std::string strokesPath = dir.file("strokes.json");
+    writeStrokes(strokesPath, list);
+    Volume ones = Volume::allocate(DataType::UInt8, shape, VolumeRole::Label);
+    std::memset(ones.data(), 1, std::size_t(ones.byteCount()));
+    const std::string keepPath = dir.file("keep.zarr");
+    writeVolume(keepPath, ones);
+    ones = Volume();
+
+    // The same cut in memory, from the library: the region's cut, pasted into ones.
+    AutoGraphCutParams params;
+    params.tune.enabled = false;
+    params.fixedWeight = params.fixedModel = params.fixedBias = true;
+    params.cut.energy.regionalModel = RegionalModel::Histogram;
+    params.cut.energy.regionalWeight = 0.1;
+    const Volume strokes = rasterizeStrokes(list);
+    const Box3 box = growRegion(strokeBounds(list), shape, image.voxelSize(), 12);
+    // Stroked: z 12, y 257..273, x 259..286; 12 pixels are 3 sections.
+    CHECK(box.begin == Index3{9, 245, 247});
+    CHECK(box.size == Shape3{7, 41, 52});
+    const Volume expected = autoGraphCutInRegion(image, strokes, params, box).cut.labels;
+    image = Volume();
+
+    ::setenv("CISTERNA_MEMORY_LIMIT", "4M", 1);
+    const std::string options = " --quiet --no-auto --regional-model histogram --regional-weight "
+                                "0.1 --image " +
+                                imagePath + " --strokes " + strokesPath;
+    const CliResult whole = runCli("graphcut" + options + " --out " + dir.file("whole.zarr"));
+    const CliResult part = runCli("graphcut" + options + " --region strokes --margin 12 --keep " +
+                                  keepPath + " --out " + dir.file("part.zarr"));
+    const CliResult tiff = runCli("graphcut" + options + " --region strokes --margin 12 --out " +
+                                  dir.file("part.tif"));
+    ::unsetenv("CISTERNA_MEMORY_LIMIT");
+
+    INFO(whole.err);
+    CHECK(whole.exitCode != 0);
+    CHECK(contains(whole.err, "--region"));
+    INFO(part.err);
+    REQUIRE(part.exitCode == 0);
+    CHECK(contains(part.out, "region z 9:16, y 245:286, x 247:299"));
+    const Volume cut = readVolume(dir.file("part.zarr"));
+    REQUIRE(cut.shape() == shape);
+    REQUIRE(cut.dataType() == DataType::UInt8);
+    // Inside the region the library's cut, outside it the kept labels.
+    requireSameVoxels(cut.crop(box), expected.crop(box));
+    std::int64_t keptOutside = 0, objectInside = 0;
+    const auto c = cut.view<std::uint8_t>();
+    for (std::int64_t z = 0; z < shape.z; ++z)
+        for (std::int64_t y = 0; y < shape.y; ++y)
+            for (std::int64_t x = 0; x < shape.x; ++x)
+                (box.size.contains({z - box.begin.z, y - box.begin.y, x - box.begin.x})
+                     ? objectInside
+                     : keptOutside) += c(z, y, x);
+    CHECK(keptOutside == shape.voxelCount() - box.size.voxelCount());
+    CHECK(objectInside > 0);
+    CHECK(objectInside < box.size.voxelCount() / 2);
+    // A whole-volume output format that cannot be written by blocks must fit in memory:
+    // refused in one sentence, and nothing is written.
+    CHECK(tiff.exitCode != 0);
+    CHECK(contains(tiff.err, "available"));
+    CHECK_FALSE(std::filesystem::exists(dir.file("part.tif")));
 }

@@ -2,6 +2,7 @@
 #include "test_graphcut_support.h"
 
 #include "TestPaths.h"
+#include "core/graphcut/CutRegion.h"
 #include "core/graphcut/StrokeSimulator.h"
 #include "core/graphcut/Strokes.h"
 #include "core/util/AtomicWrite.h"
@@ -56,6 +57,46 @@ TEST_CASE("strokes paint discs along polylines on any axis", "[graphcut]") {
 
     // A stroke volume and its run-length stroke list paint the same voxels.
     REQUIRE(sameVoxels(rasterizeStrokes(strokesFromVolume(v)), v));
+}
+
+TEST_CASE("a part of the strokes and their box, without painting the whole volume",
+          "[graphcut][region]") {
+    StrokeList list;
+    list.shape = {12, 40, 50};
+    Stroke a; // object on z plane 5, a diagonal of radius 2
+    a.axis = 0;
+    a.slice = 5;
+    a.radius = 2;
+    a.points = {{{10, 10}}, {{20, 30}}};
+    Stroke b = a; // background over a's end, on an x plane, painted later
+    b.label = kStrokeBackground;
+    b.axis = 2;
+    b.slice = 30;
+    b.radius = 1;
+    b.points = {{{3, 20}}, {{8, 20}}};
+    list.strokes = {a, b};
+    const Volume whole = rasterizeStrokes(list);
+    REQUIRE(countValue(whole, kStrokeBackground) > 0);
+
+    for (const Box3& box : {Box3{{0, 0, 0}, list.shape}, Box3{{4, 15, 25}, {3, 10, 10}},
+                            Box3{{0, 0, 0}, {4, 40, 50}}, Box3{{5, 18, 28}, {1, 1, 5}}}) {
+        INFO(toString(box));
+        const Volume part = rasterizeStrokes(list, box);
+        REQUIRE(part.shape() == box.size);
+        CHECK(sameVoxels(part, whole.crop(box).contiguous()));
+    }
+    CHECK_THROWS_AS(rasterizeStrokes(list, Box3{{10, 0, 0}, {3, 40, 50}}), InvalidArgument);
+
+    // The box of the painted voxels, found from the list alone.
+    const Box3 bounds = strokeBounds(list);
+    CHECK(bounds.begin == Index3{2, 8, 8}); // b's caps reach z 2 and 9, a's y 22, x 32
+    CHECK(bounds.end() == Index3{10, 23, 33});
+    Volume grown = whole.clone();
+    grown.setVoxelSize({1, 1, 1});
+    CHECK(strokeRegion(grown, 0) == bounds);
+    CHECK_THROWS_AS(strokeBounds(StrokeList{list.shape, {}}), InvalidArgument);
+    list.strokes[1].slice = 50; // off the volume: named like a painted stroke's error
+    CHECK_THROWS_WITH(strokeBounds(list), Catch::Contains("stroke 1"));
 }
 
 TEST_CASE("stroke files round-trip and reject bad content", "[graphcut]") {
