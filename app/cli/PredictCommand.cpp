@@ -46,6 +46,10 @@ public:
         s->add_option(
             "--tile", tile_,
             "Tile input size: n or z,y,x (default: output up to 128 per axis within 2 GiB)");
+        s->add_option("--region", region_,
+                      "Predict only the tiles whose output reaches this box, z0:z1,y0:y1,x0:x1 "
+                      "(a part of a volume larger than memory): their voxels get the whole "
+                      "volume's values, the rest of the maps stays 0 (not with --tasks)");
         s->add_option("--device", device_, "auto, cpu or cuda")->capture_default_str();
         s->add_flag("--no-mixed-precision", noMixed_, "Predict in fp32 on CUDA too");
         s->add_flag("--info", info_, "Print what the model file says and exit");
@@ -122,10 +126,27 @@ public:
 
         const VolumeInfo info = readVolumeInfo(image_);
         const TilePlan plan = planPrediction(model, info.shape, options);
+        std::int64_t tiles = plan.tileCount(), voxels = info.shape.voxelCount();
+        if (!region_.empty()) {
+            if (tasks_ > 0)
+                throw InvalidArgument("--region and --tasks exclude each other");
+            const Box3 box = parseBox(region_, info.shape);
+            options.includeTile = [plan, box, shape = info.shape](const Index3& t) {
+                return intersect(plan.outputBox(t, shape), box).size.voxelCount() > 0;
+            };
+            tiles = voxels = 0;
+            for (std::int64_t z = 0; z < plan.counts.z; ++z)
+                for (std::int64_t y = 0; y < plan.counts.y; ++y)
+                    for (std::int64_t x = 0; x < plan.counts.x; ++x)
+                        if (options.includeTile({z, y, x})) {
+                            ++tiles;
+                            voxels += plan.outputBox({z, y, x}, info.shape).size.voxelCount();
+                        }
+        }
         std::cout << detectTorchRuntime().describe() << "\n"
-                  << "image " << toString(info.shape) << ", " << plan.tileCount()
-                  << " tiles of input " << toString(plan.tile.input) << " -> output "
-                  << toString(plan.tile.output) << "\n";
+                  << "image " << toString(info.shape) << ", " << tiles << " tiles of input "
+                  << toString(plan.tile.input) << " -> output " << toString(plan.tile.output)
+                  << "\n";
         if (tasks_ > 0) {
             predictShare(model, outputs, options, writeOptions.float16, elapsed);
             return;
@@ -133,12 +154,12 @@ public:
         predictFile(model, image_, outputs, options, writeOptions);
         const double seconds = elapsed.seconds();
         char rate[64];
-        std::snprintf(rate, sizeof rate, "%.2f", double(info.shape.voxelCount()) / 1e6 / seconds);
-        std::cout << "predicted " << info.shape.voxelCount() << " voxels in "
-                  << formatDuration(seconds) << " (" << rate << " Mvoxel/s)\n";
+        std::snprintf(rate, sizeof rate, "%.2f", double(voxels) / 1e6 / seconds);
+        std::cout << "predicted " << voxels << " voxels in " << formatDuration(seconds) << " ("
+                  << rate << " Mvoxel/s)\n";
         for (const std::string& path : outputs)
             std::cout << "wrote " << path << "\n";
-        emitWorkerResult("predicted " + std::to_string(info.shape.voxelCount()) + " voxels in " +
+        emitWorkerResult("predicted " + std::to_string(voxels) + " voxels in " +
                              formatDuration(seconds),
                          outputs);
     }
@@ -240,7 +261,7 @@ private:
         emitWorkerResult("submitted Slurm job " + id, outputs);
     }
 
-    std::string model_, image_, out_, format_ = "uint8", tile_, device_ = "auto",
+    std::string model_, image_, out_, format_ = "uint8", tile_, region_, device_ = "auto",
                                       progress_ = "text";
     bool noMixed_ = false, info_ = false, slurm_ = false, wait_ = false;
     int tasks_ = 0;

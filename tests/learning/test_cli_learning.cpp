@@ -435,6 +435,40 @@ TEST_CASE("a prediction task killed midway is completed by its re-run, equal to 
     CHECK(contains(noTask.err, "--task"));
 }
 
+TEST_CASE("predict --region predicts only the tiles that reach the box, as the whole would",
+          "[learning][cli]") {
+    test::Scratch dir("cli-predict-region");
+    const ClusterScene scene(dir);
+    const std::string part = dir.file("part.zarr");
+    // Tiles output 20 voxels: the box 30:50 on every axis meets 2 x 2 x 2 of them.
+    const test::CliResult r = runCli("predict --model " + scene.model + " --image " + scene.image +
+                                     " --out " + part + scene.tile + " --region 30:50,30:50,30:50");
+    INFO(r.out << r.err);
+    REQUIRE(r.exitCode == 0);
+    CHECK(contains(r.out, ", 8 tiles of input"));
+    CHECK(contains(r.out, "predicted 64000 voxels"));
+    const Volume whole = readVolume(scene.single), got = readVolume(part);
+    REQUIRE(got.shape() == whole.shape());
+    const auto w = whole.view<std::uint8_t>();
+    const auto g = got.view<std::uint8_t>();
+    std::int64_t same = 0, zeroOutside = 0, inside = 0;
+    for (std::int64_t z = 0; z < 96; ++z)
+        for (std::int64_t y = 0; y < 96; ++y)
+            for (std::int64_t x = 0; x < 96; ++x) {
+                const bool in = z >= 20 && z < 60 && y >= 20 && y < 60 && x >= 20 && x < 60;
+                inside += in;
+                same += in && g(z, y, x) == w(z, y, x);
+                zeroOutside += !in && g(z, y, x) == 0;
+            }
+    CHECK(same == inside);
+    CHECK(zeroOutside == 96 * 96 * 96 - inside);
+    const test::CliResult withTasks =
+        runCli("predict --model " + scene.model + " --image " + scene.image + " --out " + part +
+               " --region 30:50,30:50,30:50 --tasks 2 --task 0");
+    CHECK(withTasks.exitCode == 1);
+    CHECK(contains(withTasks.err, "--region and --tasks"));
+}
+
 // Needs a Slurm cluster (SLURM_CONF): ctest starts a one-node one for it
 // (tests/cluster/local-slurm.sh) and runs it as "cluster: ...".
 TEST_CASE("a Slurm array of 4 tasks predicts what one process does", "[.slurm]") {
