@@ -1,6 +1,7 @@
 #include "core/volume/Volume.h"
 
 #include "core/volume/MemoryBudget.h"
+#include "core/volume/ZeroPages.h"
 
 #include <cstdlib>
 #include <cstring>
@@ -75,12 +76,17 @@ Volume Volume::clone() const {
         using T = decltype(tag);
         const auto src = view<T>();
         const auto dst = copy.view<T>();
+        // The copy's pages are fresh zero pages: rows of zeros are left untouched, so a
+        // copy of a sparse layer (copy-on-write while a job holds it) stays sparse.
+        const std::size_t rowBytes = sizeof(T) * static_cast<std::size_t>(shape_.x);
         forEachRow(src, [&](std::int64_t z, std::int64_t y, const T* row) {
-            if (src.strides().x == 1)
-                std::memcpy(dst.row(z, y), row, sizeof(T) * static_cast<std::size_t>(shape_.x));
-            else
+            if (src.strides().x == 1) {
+                if (!allZeroBytes(row, rowBytes))
+                    std::memcpy(dst.row(z, y), row, rowBytes);
+            } else {
                 for (std::int64_t x = 0; x < shape_.x; ++x)
                     dst(z, y, x) = row[x * src.strides().x];
+            }
         });
     });
     return copy;

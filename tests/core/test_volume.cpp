@@ -2,8 +2,12 @@
 #include "core/util/Text.h"
 #include "core/volume/MemoryBudget.h"
 #include "core/volume/Volume.h"
+#include "core/volume/VolumeOps.h"
+#include "core/volume/ZeroPages.h"
 
 #include <catch2/catch.hpp>
+
+#include <cstring>
 
 using namespace cisterna;
 
@@ -109,6 +113,47 @@ TEST_CASE("the part of a volume that fits is centred and as large as fits", "[vo
     }
     // Too little for one voxel: one voxel, which the caller's check then refuses.
     CHECK(centredBoxWithin(shape, 3, 1).size == Shape3{1, 1, 1});
+}
+
+TEST_CASE("a sparse layer stays sparse in memory when copied or written with zeros",
+          "[volume][memory]") {
+    const Shape3 shape{64, 1024, 1024}; // 64 MiB
+    const std::uint64_t bytes = std::uint64_t(shape.voxelCount());
+    // What a fresh allocation costs here (none with glibc; a sanitizer's allocator
+    // may touch it all), so that the checks measure our copies, not the allocator.
+    const std::uint64_t fresh =
+        residentBytes(Volume::allocate(DataType::UInt8, shape, VolumeRole::Label));
+    INFO("a fresh volume is resident for " << fresh << " bytes");
+
+    Volume layer = Volume::allocate(DataType::UInt8, shape, VolumeRole::Label);
+    auto v = layer.view<std::uint8_t>();
+    for (std::int64_t y = 500; y < 510; ++y) // a stroke: 10 rows of one plane
+        for (std::int64_t x = 200; x < 260; ++x)
+            v(40, y, x) = 1;
+    const Volume copy = layer.clone();
+    // Before reading it: mincore counts pages that reads map to the zero page.
+    CHECK(residentBytes(copy) <= fresh + (64u << 10));
+    CHECK(sameVoxels(copy, layer));
+
+    // A layer decoded from a file or a cut's labels: every voxel written, mostly 0.
+    Volume written = Volume::allocate(DataType::UInt8, shape, VolumeRole::Label);
+    std::memset(written.data(), 0, bytes);
+    written.view<std::uint8_t>()(40, 505, 230) = 1;
+    CHECK(residentBytes(written) >= bytes);
+    const std::uint64_t released = releaseZeroPages(written);
+    CHECK(released >= bytes - (64u << 10));
+    CHECK(residentBytes(written) <= 64u << 10);
+    CHECK(written.view<std::uint8_t>()(40, 505, 230) == 1);
+    Volume expected = Volume::allocate(DataType::UInt8, shape, VolumeRole::Label);
+    expected.view<std::uint8_t>()(40, 505, 230) = 1;
+    CHECK(sameVoxels(written, expected));      // reading the given-back pages gives zeros
+    written.view<std::uint8_t>()(0, 0, 0) = 7; // and they can be written again
+    CHECK(written.view<std::uint8_t>()(0, 0, 0) == 7);
+
+    CHECK(allZeroBytes(expected.view<std::uint8_t>().row(3, 3), 1024));
+    CHECK_FALSE(allZeroBytes(expected.view<std::uint8_t>().row(40, 505), 1024));
+    Volume crop = layer.crop({{0, 0, 1}, {2, 2, 2}});
+    CHECK(releaseZeroPages(crop) == 0); // not contiguous: left alone
 }
 
 TEST_CASE("geometry parsing", "[volume]") {

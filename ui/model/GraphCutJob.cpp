@@ -7,6 +7,7 @@
 #include "core/graphcut/DynamicGraphCut.h"
 #include "core/graphcut/GraphCut.h"
 #include "core/util/Error.h"
+#include "core/volume/ZeroPages.h"
 
 #include <QPointer>
 
@@ -201,6 +202,7 @@ Job* startAutomaticGraphCut(JobManager& jobs, DocumentModel& document, int organ
                 text += ". " + result.cut.warning;
             context.setProgress(1, text);
             Volume labels = std::move(result.cut.labels);
+            releaseZeroPages(labels); // the background costs no memory (ZeroPages.h)
             const QString choice = QString::fromStdString(result.choice.summary());
             std::shared_ptr<DynamicGraphCut> session = std::move(result.session);
             return [doc, uid, labels, name, choice, refine, shown, session, sessions, image,

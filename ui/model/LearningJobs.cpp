@@ -10,6 +10,7 @@
 #include "core/io/VolumeIO.h"
 #include "core/learning/TrainingSetup.h"
 #include "core/learning/UNetConfig.h"
+#include "core/volume/ZeroPages.h"
 #endif
 
 #include <QDir>
@@ -221,6 +222,7 @@ Job* startPrediction(JobManager& jobs, DocumentModel& document, int organelle,
                         std::copy(from, from + region.size.x, to);
                     }
             }
+            releaseZeroPages(full); // where P rounds to 0, no memory (ZeroPages.h)
             context.setProgress(1, outcome.message +
                                        (outcome.warnings.empty() ? "" : ". " + outcome.warnings));
             return [doc, uid, full, modelPath] {
@@ -290,6 +292,7 @@ Job* startPostProcess(JobManager& jobs, DocumentModel& document,
                                             ", not the prediction's " +
                                             toString(maps.front().shape()));
             results.push_back(mask.contiguous());
+            releaseZeroPages(results.back());
         }
         context.setProgress(1, outcome.message);
         return [doc, uids, results] {

@@ -5,6 +5,7 @@
 #include "core/io/hdf5/Hdf5Handle.h"
 #include "core/util/AtomicWrite.h"
 #include "core/util/Error.h"
+#include "core/volume/ZeroPages.h"
 
 #include <nlohmann/json.hpp>
 
@@ -410,8 +411,11 @@ ProjectData readProject(const QString& path, bool metadataOnly, const Progress& 
             progress.report(total ? double(done) / double(total) : 1.0,
                             "reading " + data.organelles[i].name.toStdString() + " " +
                                 layerName(l));
-            data.organelles[i].layers[std::size_t(l)] =
-                readLayer(file.get(), layerPath(i, l), data.image.shape, where);
+            Volume& layer = data.organelles[i].layers[std::size_t(l)];
+            layer = readLayer(file.get(), layerPath(i, l), data.image.shape, where);
+            // Decoding wrote every voxel: the empty parts go back to the kernel, so a
+            // layer costs memory only where it holds something, as before it was saved.
+            releaseZeroPages(layer);
             ++done;
         }
     return data;

@@ -1,16 +1,19 @@
 // A volume larger than memory: opening it says so with the numbers before any work and
-// changes nothing, or opens the part the user chose, which a saved project opens again.
+// changes nothing, or opens the part the user chose, which a saved project opens again;
+// layers read back from a project cost memory only where they hold something.
 #include "ModelTestSupport.h"
 
 #include "TestPaths.h"
 #include "VolumeTestSupport.h"
 
 #include "ui/model/LazySlicePlan.h"
+#include "ui/model/ProjectFile.h"
 
 #include "core/io/VolumeIO.h"
 #include "core/io/lazy/PyramidWriter.h"
 #include "core/volume/MemoryBudget.h"
 #include "core/volume/VolumeOps.h"
+#include "core/volume/ZeroPages.h"
 
 #include <QFileInfo>
 #include <QSignalSpy>
@@ -199,4 +202,32 @@ TEST_CASE("a browsed volume without levels gets a pyramid next to it, browsed fr
     REQUIRE(test::openAndWait(app, [&] { app.browseFile(file); }));
     CHECK(app.document().imageSource() == pyramid);
     app.shutdown();
+}
+
+TEST_CASE("a saved layer costs memory only where it holds something when opened again",
+          "[ui][project][memory]") {
+    test::ScratchDir dir("ui-sparse-layers");
+    ProjectData data;
+    data.image.name = "sparse";
+    data.image.path = "/nonexistent/sparse.h5";
+    data.image.shape = {32, 512, 512}; // 8 MiB per layer
+    ProjectOrganelle organelle;
+    organelle.name = "mito";
+    Volume strokes =
+        Volume::allocate(DataType::UInt8, data.image.shape, VolumeRole::Label, "strokes");
+    auto s = strokes.view<std::uint8_t>();
+    for (std::int64_t x = 100; x < 300; ++x) { // one stroke on plane 12
+        s(12, 200, x) = kStrokeValueObject;
+        s(12, 201, x) = kStrokeValueObject;
+    }
+    organelle.layers[std::size_t(Layer::Strokes)] = strokes;
+    data.organelles.push_back(organelle);
+    const QString path = QString::fromStdString(dir.file("sparse.cisterna"));
+    writeProject(path, data);
+
+    const ProjectData read = readProject(path);
+    const Volume& layer = read.organelles.at(0).layers[std::size_t(Layer::Strokes)];
+    // Decoding wrote all 8 MiB; what stays resident is the pages of the stroke.
+    CHECK(residentBytes(layer) <= 64u << 10);
+    CHECK(sameVoxels(layer, strokes));
 }
