@@ -215,11 +215,14 @@ public:
         const GraphCutStats& s = r.stats;
         char line[256];
         std::cout << "wrote " << out_ << " (" << toString(info.shape) << ")\n";
-        if (!region_.empty())
+        if (!region_.empty()) {
+            // Two significant digits: a region of a large volume is well under 1 %.
+            const double percent =
+                100.0 * double(box.size.voxelCount()) / double(info.shape.voxelCount());
+            std::snprintf(line, sizeof line, percent >= 10 ? "%.0f" : "%.2g", percent);
             std::cout << "region " << toString(box) << ": " << box.size.voxelCount() << " voxels, "
-                      << int(std::lround(100.0 * double(box.size.voxelCount()) /
-                                         double(info.shape.voxelCount())))
-                      << "% of the volume (the counts below are the region's)\n";
+                      << line << "% of the volume (the counts below are the region's)\n";
+        }
         std::snprintf(line, sizeof line, "energy %.6g (%lld quanta of %.3g)\n", s.energy,
                       (long long)s.energyQuanta, s.unit);
         std::cout << line;
