@@ -109,4 +109,15 @@ Box3 intersect(const Box3& a, const Box3& b) {
              std::max<std::int64_t>(0, end.x - begin.x)}};
 }
 
+std::vector<Box3> blocksOf(const Shape3& shape, const Shape3& block) {
+    std::vector<Box3> boxes;
+    for (std::int64_t z = 0; z < shape.z; z += block.z)
+        for (std::int64_t y = 0; y < shape.y; y += block.y)
+            for (std::int64_t x = 0; x < shape.x; x += block.x)
+                boxes.push_back({{z, y, x},
+                                 {std::min(block.z, shape.z - z), std::min(block.y, shape.y - y),
+                                  std::min(block.x, shape.x - x)}});
+    return boxes;
+}
+
 } // namespace cisterna

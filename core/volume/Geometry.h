@@ -3,6 +3,7 @@
 // row-major layout in memory (x fastest) and the HDF5/Zarr/NumPy convention.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace cisterna {
 
@@ -45,6 +46,9 @@ struct Box3 {
 
 // The intersection of two boxes; empty size when they do not meet.
 Box3 intersect(const Box3& a, const Box3& b);
+
+// The boxes of `block` that tile `shape`, z slowest (smaller at the far faces).
+std::vector<Box3> blocksOf(const Shape3& shape, const Shape3& block);
 
 std::string toString(const Shape3& s); // "64 x 128 x 128 (z, y, x)"
 std::string toString(const Vec3d& v);  // "(40, 8, 8)"

@@ -25,13 +25,7 @@ namespace {
 
 // Boxes of `block` tiling `shape` (smaller at the far edges), in a shuffled order.
 std::vector<Box3> shuffledBlocks(const Shape3& shape, const Shape3& block, unsigned seed) {
-    std::vector<Box3> boxes;
-    for (std::int64_t z = 0; z < shape.z; z += block.z)
-        for (std::int64_t y = 0; y < shape.y; y += block.y)
-            for (std::int64_t x = 0; x < shape.x; x += block.x)
-                boxes.push_back({{z, y, x},
-                                 {std::min(block.z, shape.z - z), std::min(block.y, shape.y - y),
-                                  std::min(block.x, shape.x - x)}});
+    std::vector<Box3> boxes = blocksOf(shape, block);
     std::mt19937 random(seed);
     std::shuffle(boxes.begin(), boxes.end(), random);
     return boxes;

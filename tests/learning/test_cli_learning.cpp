@@ -383,6 +383,11 @@ struct ClusterScene {
         INFO(r.out << r.err);
         REQUIRE(r.exitCode == 0);
     }
+    // Runs predict of the scene's model and image into `output`, with its tiles.
+    test::CliResult predictInto(const std::string& output, const std::string& options) const {
+        return runCli("predict --model " + model + " --image " + image + " --out " + output + tile +
+                      options);
+    }
     bool matches(const std::string& output) const {
         const Volume a = readVolume(single), b = readVolume(output);
         return a.shape() == b.shape() && a.dataType() == b.dataType() &&
@@ -416,9 +421,7 @@ TEST_CASE("a prediction task killed midway is completed by its re-run, equal to 
     CHECK(marked >= 39);
     CHECK(marked < 125);
 
-    const test::CliResult rerun =
-        runCli("predict --model " + scene.model + " --image " + scene.image + " --out " + shared +
-               scene.tile + " --tasks 1 --task 0");
+    const test::CliResult rerun = scene.predictInto(shared, " --tasks 1 --task 0");
     INFO(rerun.out << rerun.err);
     REQUIRE(rerun.exitCode == 0);
     CHECK(contains(rerun.out, "were done before"));
@@ -441,8 +444,7 @@ TEST_CASE("predict --region predicts only the tiles that reach the box, as the w
     const ClusterScene scene(dir);
     const std::string part = dir.file("part.zarr");
     // Tiles output 20 voxels: the box 30:50 on every axis meets 2 x 2 x 2 of them.
-    const test::CliResult r = runCli("predict --model " + scene.model + " --image " + scene.image +
-                                     " --out " + part + scene.tile + " --region 30:50,30:50,30:50");
+    const test::CliResult r = scene.predictInto(part, " --region 30:50,30:50,30:50");
     INFO(r.out << r.err);
     REQUIRE(r.exitCode == 0);
     CHECK(contains(r.out, ", 8 tiles of input"));
@@ -463,8 +465,7 @@ TEST_CASE("predict --region predicts only the tiles that reach the box, as the w
     CHECK(same == inside);
     CHECK(zeroOutside == 96 * 96 * 96 - inside);
     const test::CliResult withTasks =
-        runCli("predict --model " + scene.model + " --image " + scene.image + " --out " + part +
-               " --region 30:50,30:50,30:50 --tasks 2 --task 0");
+        scene.predictInto(part, " --region 30:50,30:50,30:50 --tasks 2 --task 0");
     CHECK(withTasks.exitCode == 1);
     CHECK(contains(withTasks.err, "--region and --tasks"));
 }
@@ -475,8 +476,7 @@ TEST_CASE("a Slurm array of 4 tasks predicts what one process does", "[.slurm]")
     test::Scratch dir("cli-slurm");
     const ClusterScene scene(dir);
     const std::string shared = dir.file("slurm.zarr");
-    const test::CliResult r = runCli("predict --model " + scene.model + " --image " + scene.image +
-                                     " --out " + shared + scene.tile + " --tasks 4 --slurm --wait");
+    const test::CliResult r = scene.predictInto(shared, " --tasks 4 --slurm --wait");
     INFO(r.out << r.err);
     REQUIRE(r.exitCode == 0);
     CHECK(contains(r.out, "submitted job"));
@@ -493,9 +493,7 @@ TEST_CASE("a Slurm array of 4 tasks predicts what one process does", "[.slurm]")
     CHECK(logs == 4);
     CHECK(scene.matches(shared));
     // Submitted again, every task finds its tiles done.
-    const test::CliResult again =
-        runCli("predict --model " + scene.model + " --image " + scene.image + " --out " + shared +
-               scene.tile + " --tasks 4 --slurm --wait");
+    const test::CliResult again = scene.predictInto(shared, " --tasks 4 --slurm --wait");
     REQUIRE(again.exitCode == 0);
     CHECK(scene.matches(shared));
 }

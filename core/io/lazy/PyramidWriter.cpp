@@ -28,17 +28,6 @@ Shape3 blockShape(const Shape3& chunk) {
     return {chunk.z, multiple(chunk.y), multiple(chunk.x)};
 }
 
-std::vector<Box3> blocksOf(const Shape3& shape, const Shape3& block) {
-    std::vector<Box3> boxes;
-    for (std::int64_t z = 0; z < shape.z; z += block.z)
-        for (std::int64_t y = 0; y < shape.y; y += block.y)
-            for (std::int64_t x = 0; x < shape.x; x += block.x)
-                boxes.push_back({{z, y, x},
-                                 {std::min(block.z, shape.z - z), std::min(block.y, shape.y - y),
-                                  std::min(block.x, shape.x - x)}});
-    return boxes;
-}
-
 // Splits `voxels` (which holds `box` of the level) into its chunks and writes them.
 void writeChunksOf(const fs::path& arrayDir, const zarr::ArrayWriteSpec& spec, const Box3& box,
                    const Volume& voxels, std::vector<unsigned char>& buffer) {

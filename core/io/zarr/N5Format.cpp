@@ -2,6 +2,7 @@
 // s0, s1, ... datasets (a BigDataViewer / n5-viewer multiscale) opens at s0.
 #include "core/io/BlockWriterSupport.h"
 #include "core/io/BuiltinFormats.h"
+#include "core/io/zarr/ChunkedRead.h"
 #include "core/io/zarr/ContainerPath.h"
 #include "core/io/zarr/ContainerWrite.h"
 #include "core/io/zarr/ErrorGuard.h"
@@ -88,6 +89,12 @@ OpenedDataset openDataset(const VolumePath& path) {
     throw FormatError(path.display(), "is an N5 group, not a dataset; " + datasetChildren(node));
 }
 
+Volume readOpened(const OpenedDataset& opened, const Box3& region) {
+    Volume volume = n5::readDatasetRegion(opened.dir, opened.meta, region);
+    chunked::applySpatial(volume, opened.meta.spatial, region);
+    return volume;
+}
+
 // Makes the groups above an inner dataset and returns the folder it goes to,
 // refusing to replace anything but a dataset.
 fs::path prepareInnerTarget(const VolumePath& path, const std::vector<std::string>& parts) {
@@ -145,31 +152,11 @@ public:
     }
 
     Volume read(const VolumePath& path, const ReadOptions& options) const override {
-        return chunked::withFormatErrors(path.display(), [&] {
-            const OpenedDataset opened = openDataset(path);
-            const Box3 region = resolveRegion(path, opened.meta.grid.shape, options);
-            Volume volume = n5::readDatasetRegion(opened.dir, opened.meta, region);
-            chunked::applySpatial(volume, opened.meta.spatial, region);
-            return volume;
-        });
+        return chunked::readChunked(path, options, openDataset, readOpened);
     }
 
     RegionReader regionReader(const VolumePath& path) const override {
-        const OpenedDataset opened =
-            chunked::withFormatErrors(path.display(), [&] { return openDataset(path); });
-        RegionReader reader;
-        reader.concurrent = true;
-        reader.read = [path, opened](const Box3& box) {
-            return chunked::withFormatErrors(path.display(), [&] {
-                ReadOptions options;
-                options.region = box;
-                const Box3 region = resolveRegion(path, opened.meta.grid.shape, options);
-                Volume volume = n5::readDatasetRegion(opened.dir, opened.meta, region);
-                chunked::applySpatial(volume, opened.meta.spatial, region);
-                return volume;
-            });
-        };
-        return reader;
+        return chunked::chunkedRegionReader(path, openDataset, readOpened);
     }
 
     void write(const VolumePath& path, const Volume& volume,

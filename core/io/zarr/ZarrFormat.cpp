@@ -3,6 +3,7 @@
 // "multiscales" opens at its full-resolution level.
 #include "core/io/BlockWriterSupport.h"
 #include "core/io/BuiltinFormats.h"
+#include "core/io/zarr/ChunkedRead.h"
 #include "core/io/zarr/ContainerPath.h"
 #include "core/io/zarr/ContainerWrite.h"
 #include "core/io/zarr/ErrorGuard.h"
@@ -156,6 +157,12 @@ OpenedArray openArray(const VolumePath& path) {
                                       "OME-Zarr image");
 }
 
+Volume readOpened(const OpenedArray& opened, const Box3& region) {
+    Volume volume = zarr::readArrayRegion(opened.arrayDir, opened.meta, region);
+    chunked::applySpatial(volume, opened.spatial, region);
+    return volume;
+}
+
 void writeGroupMarker(const fs::path& dir) {
     chunked::writeJsonFile(dir / ".zgroup", Json{{"zarr_format", 2}});
 }
@@ -226,31 +233,11 @@ public:
     }
 
     Volume read(const VolumePath& path, const ReadOptions& options) const override {
-        return chunked::withFormatErrors(path.display(), [&] {
-            const OpenedArray opened = openArray(path);
-            const Box3 region = resolveRegion(path, opened.meta.grid.shape, options);
-            Volume volume = zarr::readArrayRegion(opened.arrayDir, opened.meta, region);
-            chunked::applySpatial(volume, opened.spatial, region);
-            return volume;
-        });
+        return chunked::readChunked(path, options, openArray, readOpened);
     }
 
     RegionReader regionReader(const VolumePath& path) const override {
-        const OpenedArray opened =
-            chunked::withFormatErrors(path.display(), [&] { return openArray(path); });
-        RegionReader reader;
-        reader.concurrent = true;
-        reader.read = [path, opened](const Box3& box) {
-            return chunked::withFormatErrors(path.display(), [&] {
-                ReadOptions options;
-                options.region = box;
-                const Box3 region = resolveRegion(path, opened.meta.grid.shape, options);
-                Volume volume = zarr::readArrayRegion(opened.arrayDir, opened.meta, region);
-                chunked::applySpatial(volume, opened.spatial, region);
-                return volume;
-            });
-        };
-        return reader;
+        return chunked::chunkedRegionReader(path, openArray, readOpened);
     }
 
     bool writesFloat16() const override { return true; }
