@@ -442,6 +442,7 @@ void AppModel::openProject(const QString& path) {
             AppModel& app = *self;
             const QString owner = isAutosave ? data.autosaveOf : path;
             applyProject(std::move(data), image, imagePath, app.document_, app.tools_);
+            app.savedLayers_.record(path, app.document_);
             if (!labels.isNull())
                 app.document_.setReferenceLabels(labels);
             // A recovered autosave, or a project whose image moved, differs from what
@@ -460,12 +461,21 @@ void AppModel::openProject(const QString& path) {
 
 void AppModel::saveProject(const QString& path) {
     requireImage();
-    writeProject(path, captureProject(document_, tools_, path));
+    ProjectData data = captureProject(document_, tools_, path);
+    savedLayers_.markUnchanged(path, document_, data);
+    lastSave_ = writeProject(path, data);
+    savedLayers_.record(path, document_);
     document_.setModified(false);
     setProjectPath(path);
     recent_.add(path);
     emit recentFilesChanged();
-    emit message("Saved " + path, 5000);
+    emit message("Saved " + path +
+                     (lastSave_.layersCopied > 0
+                          ? QString(" (%1 unchanged layers kept, %2 written)")
+                                .arg(lastSave_.layersCopied)
+                                .arg(lastSave_.layersWritten)
+                          : QString()),
+                 5000);
 }
 
 QString AppModel::suggestedProjectPath() const {
@@ -488,7 +498,9 @@ bool AppModel::autosaveNow() {
     try {
         ProjectData data = captureProject(document_, tools_, projectPath_);
         data.autosaveOf = projectPath_;
+        autosavedLayers_.markUnchanged(autosave_.sessionPath(), document_, data);
         writeProject(autosave_.sessionPath(), data);
+        autosavedLayers_.record(autosave_.sessionPath(), document_);
         autosavedChanges_ = document_.changeCounter();
         emit message("Autosaved", 3000);
         return true;

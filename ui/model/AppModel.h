@@ -14,6 +14,7 @@
 #include "ui/model/JobManager.h"
 #include "ui/model/LabelExport.h"
 #include "ui/model/LearningJobs.h"
+#include "ui/model/ProjectState.h"
 #include "ui/model/RecentFiles.h"
 #include "ui/model/ToolState.h"
 
@@ -99,6 +100,8 @@ public:
     // Projects. saveProject is synchronous and throws on failure (nothing on disk
     // changes then: the write is atomic).
     const QString& projectPath() const { return projectPath_; }
+    // What the last saveProject() wrote and what it kept of the file it replaced.
+    const ProjectWriteStats& lastSaveStats() const { return lastSave_; }
     void saveProject(const QString& path);
     // A suggestion for "Save as": the project, or the image's name.
     QString suggestedProjectPath() const;
@@ -166,6 +169,9 @@ private:
     CutRegionModel cutRegion_{&document_, &graphCut_};
     Job* loading_ = nullptr;
     QString projectPath_;
+    SavedLayers savedLayers_;     // what the project file on disk holds unchanged
+    SavedLayers autosavedLayers_; // and what the session's autosave holds
+    ProjectWriteStats lastSave_;
     RecentFiles recent_;
     AutosaveStore autosave_;
     QTimer autosaveTimer_;

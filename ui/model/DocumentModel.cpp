@@ -217,7 +217,13 @@ const Volume& DocumentModel::layer(int organelle, Layer layer) const {
     return organelles_.at(std::size_t(organelle)).layer(layer);
 }
 
+std::uint64_t DocumentModel::layerRevision(int organelle, Layer layer) const {
+    return organelles_.at(std::size_t(organelle)).revisions[std::size_t(layer)];
+}
+
 Volume& DocumentModel::ensureLayer(int organelle, Layer layer) {
+    // The caller is about to write: whatever it writes, the layer is new from now.
+    organelles_.at(std::size_t(organelle)).revisions[std::size_t(layer)] = nextRevision_++;
     Volume& v = organelles_.at(std::size_t(organelle)).layer(layer);
     if (v.isNull()) {
         v = Volume::allocate(DataType::UInt8, image_.shape(),
@@ -247,11 +253,13 @@ void DocumentModel::setLayer(int organelle, Layer layer, Volume volume) {
             volume.setVoxelSize(image_.voxelSize());
     }
     organelles_.at(std::size_t(organelle)).layer(layer) = std::move(volume);
+    organelles_.at(std::size_t(organelle)).revisions[std::size_t(layer)] = nextRevision_++;
     touch();
     emit layerChanged(organelle, int(layer));
 }
 
 void DocumentModel::notifyLayerEdited(int organelle, Layer layer) {
+    organelles_.at(std::size_t(organelle)).revisions[std::size_t(layer)] = nextRevision_++;
     touch();
     emit layerChanged(organelle, int(layer));
 }

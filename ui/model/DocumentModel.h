@@ -106,6 +106,10 @@ public:
     void setLayer(int organelle, Layer layer, Volume volume); // null clears it
     // Views redraw after in-place edits of a layer (brushes, undo).
     void notifyLayerEdited(int organelle, Layer layer);
+    // A number that changes whenever a layer may have changed (ensureLayer, setLayer,
+    // notifyLayerEdited), unique in the document: a save compares it with the one it
+    // wrote, to copy the layers that did not change instead of compressing them again.
+    std::uint64_t layerRevision(int organelle, Layer layer) const;
 
     // Undoable edits of strokes and labels; cleared with a new image.
     UndoHistory* undoHistory() { return &undo_; }
@@ -158,6 +162,7 @@ private:
     ViewSettings views_[3];
     bool modified_ = false;
     std::uint64_t changes_ = 0;
+    std::uint64_t nextRevision_ = 1;
 };
 
 } // namespace cisterna::ui

@@ -13,6 +13,7 @@
 #include <QStringList>
 
 #include <array>
+#include <cstdint>
 
 namespace cisterna::ui {
 
@@ -33,6 +34,7 @@ struct Organelle {
     double opacity = 0.5;   // of its overlays in the slice views and its surfaces
     double threshold = 0.5; // probability above which the prediction counts
     std::array<Volume, kLayerCount> layers;
+    std::array<std::uint64_t, kLayerCount> revisions{}; // DocumentModel::layerRevision
     QStringList modelPaths;   // model files trained or chosen for it, newest last
     QString predictionSource; // which model or file the prediction came from
     QString graphCutChoice;   // the energy the last graph cut used and how it was chosen

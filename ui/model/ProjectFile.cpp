@@ -277,6 +277,38 @@ void writeLayer(hid_t group, const char* name, const Volume& layer, const std::s
               std::string("could not write the layer ") + name);
 }
 
+// Copies the layer `from` of the project file being replaced into `group` as it is
+// stored (H5Ocopy moves the compressed chunks without decoding them). False, with
+// nothing left behind, when it is missing, of another shape or type, or cannot be
+// copied: the caller writes the layer then.
+bool copyLayer(hid_t oldFile, const std::string& from, hid_t group, const char* name,
+               const Shape3& shape) {
+    bool same = false;
+    if (H5Lexists(oldFile, from.c_str(), H5P_DEFAULT) > 0) {
+        const hid_t set = H5Dopen2(oldFile, from.c_str(), H5P_DEFAULT);
+        if (set >= 0) {
+            const hid_t space = H5Dget_space(set), type = H5Dget_type(set);
+            hsize_t dims[3] = {0, 0, 0};
+            same = space >= 0 && type >= 0 && H5Sget_simple_extent_ndims(space) == 3 &&
+                   H5Sget_simple_extent_dims(space, dims, nullptr) == 3 &&
+                   dims[0] == hsize_t(shape.z) && dims[1] == hsize_t(shape.y) &&
+                   dims[2] == hsize_t(shape.x) && H5Tequal(type, H5T_STD_U8LE) > 0;
+            if (type >= 0)
+                H5Tclose(type);
+            if (space >= 0)
+                H5Sclose(space);
+            H5Dclose(set);
+        }
+    }
+    if (same && H5Ocopy(oldFile, from.c_str(), group, name, H5P_DEFAULT, H5P_DEFAULT) >= 0)
+        return true;
+    H5Eclear2(H5E_DEFAULT);
+    if (H5Lexists(group, name, H5P_DEFAULT) > 0)
+        H5Ldelete(group, name, H5P_DEFAULT);
+    H5Eclear2(H5E_DEFAULT);
+    return false;
+}
+
 Volume readLayer(hid_t file, const std::string& name, const Shape3& shape,
                  const std::string& where) {
     if (H5Lexists(file, name.c_str(), H5P_DEFAULT) <= 0) {
@@ -311,7 +343,7 @@ std::string layerPath(std::size_t organelle, Layer layer) {
 
 } // namespace
 
-void writeProject(const QString& path, const ProjectData& data) {
+ProjectWriteStats writeProject(const QString& path, const ProjectData& data) {
     const std::string where = path.toStdString();
     for (const auto& o : data.organelles)
         for (const auto& l : o.layers)
@@ -321,6 +353,21 @@ void writeProject(const QString& path, const ProjectData& data) {
     const std::string record = toJson(data).dump(1);
     std::lock_guard<std::mutex> lock(fileIoMutex());
     hdf5::silenceErrorPrinting();
+    ProjectWriteStats stats;
+    // The file being replaced, when layers are unchanged since it was written.
+    Handle oldFile;
+    const bool keepsLayers =
+        std::any_of(data.organelles.begin(), data.organelles.end(), [](const ProjectOrganelle& o) {
+            return std::any_of(o.keepFrom.begin(), o.keepFrom.end(), [](int i) { return i >= 0; });
+        });
+    std::error_code exists;
+    if (keepsLayers && std::filesystem::exists(where, exists)) {
+        Handle readAccess = fileAccessList(where);
+        const hid_t opened = H5Fopen(where.c_str(), H5F_ACC_RDONLY, readAccess.get());
+        if (opened >= 0)
+            oldFile = Handle(opened, H5Fclose);
+        H5Eclear2(H5E_DEFAULT);
+    }
     AtomicFile target{std::filesystem::path(where)};
     {
         Handle fapl = fileAccessList(where);
@@ -337,15 +384,26 @@ void writeProject(const QString& path, const ProjectData& data) {
                                    H5Gclose, where, "could not create an organelle group");
             for (int l = 0; l < kLayerCount; ++l) {
                 const Volume& layer = data.organelles[i].layers[std::size_t(l)];
-                if (!layer.isNull())
+                if (layer.isNull())
+                    continue;
+                const int from = data.organelles[i].keepFrom[std::size_t(l)];
+                if (oldFile.valid() && from >= 0 &&
+                    copyLayer(oldFile.get(), layerPath(std::size_t(from), Layer(l)), group.get(),
+                              layerName(Layer(l)), data.image.shape)) {
+                    ++stats.layersCopied;
+                } else {
                     writeLayer(group.get(), layerName(Layer(l)), layer, where);
+                    ++stats.layersWritten;
+                }
             }
         }
         root.reset();
         if (!file.close())
             hdf5::fail(where, "could not be written completely");
     }
+    oldFile.reset(); // closed before the new file takes its name
     target.commit();
+    return stats;
 }
 
 ProjectData readProject(const QString& path, bool metadataOnly, const Progress& progress) {

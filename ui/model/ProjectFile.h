@@ -37,6 +37,10 @@ struct ProjectOrganelle {
     bool visible = true;
     double opacity = 0.5, threshold = 0.5;
     std::array<Volume, kLayerCount> layers; // null where the organelle has none
+    // Saving over a project file: the organelle of that file whose same layer this one
+    // is unchanged from, copied as it is stored instead of compressed again; -1 (or a
+    // layer the file lacks, or of another shape): written from `layers`.
+    std::array<int, kLayerCount> keepFrom{-1, -1, -1, -1};
     QStringList modelPaths;
     QString predictionSource;
     QString graphCutChoice; // absent in projects saved before it existed
@@ -56,8 +60,13 @@ struct ProjectData {
     QString savedAt;        // UTC, ISO 8601
 };
 
+struct ProjectWriteStats {
+    int layersWritten = 0; // compressed from memory
+    int layersCopied = 0;  // unchanged, copied from the file replaced (keepFrom)
+};
+
 // Atomic. Throws FormatError naming the file when it cannot be written.
-void writeProject(const QString& path, const ProjectData& data);
+ProjectWriteStats writeProject(const QString& path, const ProjectData& data);
 // Reads the JSON record and, unless metadataOnly, the layers. Throws FormatError
 // naming the file and the problem (not a project, damaged, layers of the wrong shape).
 ProjectData readProject(const QString& path, bool metadataOnly = false,

@@ -4,8 +4,13 @@
 
 #include <QDateTime>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QRegularExpression>
+
+#include <optional>
+
+#include <sys/stat.h>
 
 namespace cisterna::ui {
 
@@ -119,6 +124,55 @@ void applyProject(ProjectData data, Volume image, const QString& imagePath, Docu
     // Loading is not an edit: the undo history starts here.
     document.undoHistory()->clear();
     document.setModified(false);
+}
+
+namespace {
+
+// The file's inode, size and modification time, or nothing when it cannot be read.
+// Saves replace the file (a new inode), so a file written by anyone else since
+// differs even within the clock's granularity.
+std::optional<FileIdentity> fileIdentity(const QString& path) {
+    struct stat s {};
+    if (::stat(QFile::encodeName(path).constData(), &s) != 0)
+        return std::nullopt;
+    return FileIdentity{std::uint64_t(s.st_dev), std::uint64_t(s.st_ino), std::uint64_t(s.st_size),
+                        std::int64_t(s.st_mtim.tv_sec) * 1000000000 + s.st_mtim.tv_nsec};
+}
+
+} // namespace
+
+void SavedLayers::record(const QString& path, const DocumentModel& document) {
+    byUid_.clear();
+    path_.clear();
+    const auto identity = fileIdentity(path);
+    if (!identity)
+        return;
+    path_ = QFileInfo(path).absoluteFilePath();
+    file_ = *identity;
+    for (int i = 0; i < document.organelleCount(); ++i) {
+        Stored stored;
+        stored.index = i;
+        for (int l = 0; l < kLayerCount; ++l)
+            stored.revisions[std::size_t(l)] = document.layerRevision(i, Layer(l));
+        byUid_[document.organelle(i).uid] = stored;
+    }
+}
+
+void SavedLayers::markUnchanged(const QString& path, const DocumentModel& document,
+                                ProjectData& data) const {
+    if (path_.isEmpty() || QFileInfo(path).absoluteFilePath() != path_)
+        return;
+    const auto identity = fileIdentity(path);
+    if (!identity || !(*identity == file_))
+        return; // replaced or touched since: nothing is taken from it
+    for (int i = 0; i < document.organelleCount() && i < int(data.organelles.size()); ++i) {
+        const auto found = byUid_.find(document.organelle(i).uid);
+        if (found == byUid_.end())
+            continue;
+        for (int l = 0; l < kLayerCount; ++l)
+            if (found->second.revisions[std::size_t(l)] == document.layerRevision(i, Layer(l)))
+                data.organelles[std::size_t(i)].keepFrom[std::size_t(l)] = found->second.index;
+    }
 }
 
 } // namespace cisterna::ui
