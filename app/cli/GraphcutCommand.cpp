@@ -7,14 +7,12 @@
 #include "core/io/BlockWriter.h"
 #include "core/io/VolumeIO.h"
 #include "core/util/Error.h"
-#include "core/util/Text.h"
 #include "core/volume/MemoryBudget.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
 #include <iostream>
 #include <optional>
 
@@ -272,12 +270,8 @@ public:
 private:
     // The box the strokes span: read from a stroke list without painting the volume.
     static Box3 strokeBoundsOf(const std::string& path, const Shape3& shape) {
-        if (toLower(std::filesystem::path(path).extension().string()) == ".json") {
-            const StrokeList list = readStrokes(path);
-            if (list.shape != shape)
-                throw InvalidArgument(path + ": the strokes were drawn on a " +
-                                      toString(list.shape) + " volume, the image is " +
-                                      toString(shape));
+        if (isStrokeListPath(path)) {
+            const StrokeList list = readStrokesFor(path, shape);
             try {
                 return strokeBounds(list);
             } catch (const InvalidArgument& e) {

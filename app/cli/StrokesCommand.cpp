@@ -6,8 +6,6 @@
 #include "core/phantom/Phantom.h"
 #include "core/util/Error.h"
 
-#include <algorithm>
-#include <filesystem>
 #include <iostream>
 
 namespace cisterna::cli {
@@ -51,10 +49,7 @@ public:
                                  ? evenlySpacedPlanes(truth.shape(), parseAxis(axis_), count_)
                                  : parsePlanes(planes_, truth.shape());
         const StrokeList list = simulateStrokes(truth, simulation_);
-        std::string extension = std::filesystem::path(out_).extension().string();
-        std::transform(extension.begin(), extension.end(), extension.begin(),
-                       [](unsigned char c) { return char(std::tolower(c)); });
-        if (extension == ".json")
+        if (isStrokeListPath(out_))
             writeStrokes(out_, list);
         else
             writeVolume(out_, rasterizeStrokes(list));

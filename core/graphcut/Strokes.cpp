@@ -317,16 +317,25 @@ StrokeList readStrokes(const std::string& path) {
     return list;
 }
 
-Volume loadStrokeVolume(const std::string& path, const Shape3& imageShape,
-                        const std::optional<Box3>& box) {
+bool isStrokeListPath(const std::string& path) {
     std::string extension = std::filesystem::path(path).extension().string();
     std::transform(extension.begin(), extension.end(), extension.begin(),
                    [](unsigned char c) { return char(std::tolower(c)); });
-    if (extension == ".json") {
-        const StrokeList list = readStrokes(path);
-        if (list.shape != imageShape)
-            throw InvalidArgument(path + ": the strokes were drawn on a " + toString(list.shape) +
-                                  " volume, the image is " + toString(imageShape));
+    return extension == ".json";
+}
+
+StrokeList readStrokesFor(const std::string& path, const Shape3& imageShape) {
+    StrokeList list = readStrokes(path);
+    if (list.shape != imageShape)
+        throw InvalidArgument(path + ": the strokes were drawn on a " + toString(list.shape) +
+                              " volume, the image is " + toString(imageShape));
+    return list;
+}
+
+Volume loadStrokeVolume(const std::string& path, const Shape3& imageShape,
+                        const std::optional<Box3>& box) {
+    if (isStrokeListPath(path)) {
+        const StrokeList list = readStrokesFor(path, imageShape);
         try {
             return box ? rasterizeStrokes(list, *box) : rasterizeStrokes(list);
         } catch (const InvalidArgument& e) {

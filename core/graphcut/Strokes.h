@@ -55,6 +55,11 @@ StrokeList strokesFromVolume(const Volume& strokeVolume);
 void writeStrokes(const std::string& path, const StrokeList& list);
 StrokeList readStrokes(const std::string& path);
 
+// Whether `path` names a stroke list (.json, any case) rather than a label volume.
+bool isStrokeListPath(const std::string& path);
+// readStrokes(), checked against the shape of the image the strokes are for.
+StrokeList readStrokesFor(const std::string& path, const Shape3& imageShape);
+
 // A stroke volume from either a stroke list (.json) or any readable label volume,
 // checked against the image shape; with `box`, only that box of it (read by region,
 // so that strokes on a volume larger than memory can be loaded in part).
