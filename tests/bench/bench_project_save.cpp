@@ -1,11 +1,13 @@
 // bench_project_save [edge=512] [scratch-folder]
 // What a project save costs with a prediction layer of edge^3 voxels: written in full,
 // then again after one stroke, when the unchanged prediction and truth are copied as
-// they are stored (ProjectFile.h keepFrom). Figures only.
+// they are stored (ProjectFile.h keepFrom); then a project holding only strokes, saved
+// and read back. Figures only.
 #include "ui/model/ProjectFile.h"
 
 #include "core/util/PeakMemory.h"
 #include "core/util/Stopwatch.h"
+#include "core/volume/ZeroPages.h"
 
 #include <cstdio>
 #include <filesystem>
@@ -73,6 +75,23 @@ int main(int argc, char** argv) {
     watch.restart();
     stats = writeProject(path, data);
     std::printf("the same save writing every layer: %.2f s\n", watch.seconds());
+
+    // A project holding only strokes, as after painting: the file and the read back
+    // cost what was painted, not the layer's size (empty chunks are not stored).
+    ProjectData sparse = data;
+    sparse.organelles[0].layers = {};
+    sparse.organelles[0].layers[std::size_t(Layer::Strokes)] = strokes;
+    sparse.organelles[0].keepFrom = {-1, -1, -1, -1};
+    const QString sparsePath = QString::fromStdString((scratch / "strokes.cisterna").string());
+    watch.restart();
+    writeProject(sparsePath, sparse);
+    std::printf("project with strokes only: saved in %.2f s, %.1f KiB on disk\n", watch.seconds(),
+                double(fs::file_size(sparsePath.toStdString())) / 1024);
+    watch.restart();
+    const ProjectData back = readProject(sparsePath);
+    std::printf("read back in %.2f s, layer resident %.2f MiB\n", watch.seconds(),
+                double(residentBytes(back.organelles[0].layers[std::size_t(Layer::Strokes)])) /
+                    (1 << 20));
     std::printf("peak resident memory: %.0f MiB\n", double(peakResidentBytes()) / (1 << 20));
     fs::remove_all(scratch);
     return 0;

@@ -5,13 +5,16 @@
 #include "core/io/hdf5/Hdf5Handle.h"
 #include "core/util/AtomicWrite.h"
 #include "core/util/Error.h"
+#include "core/volume/Geometry.h"
 #include "core/volume/ZeroPages.h"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <filesystem>
+#include <vector>
 
 namespace cisterna::ui {
 
@@ -251,6 +254,37 @@ void writeMetadata(hid_t file, const std::string& bytes, const std::string& wher
           "could not write the project record");
 }
 
+// Chunks of 64^3: a stroke touches few of them, and gzip level 1 shrinks a
+// partly painted one at memory speed.
+constexpr std::int64_t kLayerChunk = 64;
+
+Shape3 layerChunkShape(const Shape3& s) {
+    return {std::min(kLayerChunk, s.z), std::min(kLayerChunk, s.y), std::min(kLayerChunk, s.x)};
+}
+
+// Selects `box` in a dataspace of rank 3.
+void selectLayerBox(hid_t space, const Box3& box, const std::string& where) {
+    const hsize_t start[3] = {hsize_t(box.begin.z), hsize_t(box.begin.y), hsize_t(box.begin.x)};
+    const hsize_t count[3] = {hsize_t(box.size.z), hsize_t(box.size.y), hsize_t(box.size.x)};
+    check(H5Sselect_hyperslab(space, H5S_SELECT_SET, start, nullptr, count, nullptr), where,
+          "could not select a part of a layer");
+}
+
+// Whether the voxels of a contiguous uint8 volume inside `box` are all zero.
+bool boxIsZero(const Volume& v, const Box3& box) {
+    const auto* base = static_cast<const std::uint8_t*>(v.data());
+    const Shape3 s = v.shape();
+    for (std::int64_t z = box.begin.z; z < box.begin.z + box.size.z; ++z)
+        for (std::int64_t y = box.begin.y; y < box.begin.y + box.size.y; ++y)
+            if (!allZeroBytes(base + (z * s.y + y) * s.x + box.begin.x, std::size_t(box.size.x)))
+                return false;
+    return true;
+}
+
+// Writes only the chunks that hold something: the dataset's fill value is 0 and
+// HDF5 allocates a chunk when it is first written, so an empty chunk costs no bytes
+// in the file and no time to read back. A layer with strokes on a few planes of a
+// 1024^3 image is a few hundred kilobytes however large the image is.
 void writeLayer(hid_t group, const char* name, const Volume& layer, const std::string& where) {
     const Volume v = layer.contiguous();
     const Shape3 s = v.shape();
@@ -259,22 +293,35 @@ void writeLayer(hid_t group, const char* name, const Volume& layer, const std::s
         checked(H5Screate_simple(3, dims, nullptr), H5Sclose, where, "could not describe a layer");
     Handle dcpl =
         checked(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, where, "could not set up a layer");
+    const Shape3 chunkShape = layerChunkShape(s);
     if (!s.isEmpty()) {
-        // Chunks of 64^3: layers are mostly zeros, which gzip level 1 shrinks to
-        // almost nothing at memory speed.
-        const hsize_t chunk[3] = {hsize_t(std::min<std::int64_t>(64, s.z)),
-                                  hsize_t(std::min<std::int64_t>(64, s.y)),
-                                  hsize_t(std::min<std::int64_t>(64, s.x))};
+        const hsize_t chunk[3] = {hsize_t(chunkShape.z), hsize_t(chunkShape.y),
+                                  hsize_t(chunkShape.x)};
         check(H5Pset_chunk(dcpl.get(), 3, chunk), where, "could not chunk a layer");
+        const std::uint8_t zero = 0;
+        check(H5Pset_fill_value(dcpl.get(), H5T_NATIVE_UINT8, &zero), where,
+              "could not set a layer's fill value");
+        check(H5Pset_alloc_time(dcpl.get(), H5D_ALLOC_TIME_INCR), where,
+              "could not set how a layer is allocated");
         if (H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0)
             check(H5Pset_deflate(dcpl.get(), 1), where, "could not compress a layer");
     }
     Handle set = checked(
         H5Dcreate2(group, name, H5T_STD_U8LE, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
         H5Dclose, where, std::string("could not create the layer ") + name);
-    if (!s.isEmpty())
-        check(H5Dwrite(set.get(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), where,
-              std::string("could not write the layer ") + name);
+    if (s.isEmpty())
+        return;
+    Handle memory =
+        checked(H5Screate_simple(3, dims, nullptr), H5Sclose, where, "could not describe a layer");
+    for (const Box3& box : blocksOf(s, chunkShape)) {
+        if (boxIsZero(v, box))
+            continue;
+        selectLayerBox(space.get(), box, where);
+        selectLayerBox(memory.get(), box, where);
+        check(
+            H5Dwrite(set.get(), H5T_NATIVE_UINT8, memory.get(), space.get(), H5P_DEFAULT, v.data()),
+            where, std::string("could not write the layer ") + name);
+    }
 }
 
 // Copies the layer `from` of the project file being replaced into `group` as it is
@@ -309,6 +356,18 @@ bool copyLayer(hid_t oldFile, const std::string& from, hid_t group, const char* 
     return false;
 }
 
+// Whether chunks never written read as zero (the fill value is 0 or undefined,
+// which HDF5 reads as zeros).
+bool hasZeroFill(hid_t dcpl) {
+    H5D_fill_value_t status;
+    if (H5Pfill_value_defined(dcpl, &status) < 0)
+        return false;
+    if (status == H5D_FILL_VALUE_UNDEFINED || status == H5D_FILL_VALUE_DEFAULT)
+        return true;
+    std::uint8_t fill = 1;
+    return H5Pget_fill_value(dcpl, H5T_NATIVE_UINT8, &fill) >= 0 && fill == 0;
+}
+
 Volume readLayer(hid_t file, const std::string& name, const Shape3& shape,
                  const std::string& where) {
     if (H5Lexists(file, name.c_str(), H5P_DEFAULT) <= 0) {
@@ -331,9 +390,51 @@ Volume readLayer(hid_t file, const std::string& name, const Shape3& shape,
         throw FormatError(where, "the layer " + name + " has shape " + toString(stored) +
                                      " but the image has shape " + toString(shape));
     Volume v = Volume::allocate(DataType::UInt8, shape, VolumeRole::Label, "layer " + name);
-    if (!shape.isEmpty())
+    if (shape.isEmpty())
+        return v;
+    Handle dcpl = checked(H5Dget_create_plist(set.get()), H5Pclose, where,
+                          "could not read how the layer " + name + " is stored");
+    hsize_t chunk[3] = {0, 0, 0};
+    if (H5Pget_layout(dcpl.get()) != H5D_CHUNKED || H5Pget_chunk(dcpl.get(), 3, chunk) != 3 ||
+        !hasZeroFill(dcpl.get())) {
+        H5Eclear2(H5E_DEFAULT);
         check(H5Dread(set.get(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), where,
               "could not read the layer " + name);
+        // Decoding wrote every voxel: the empty parts go back to the kernel, so the
+        // layer costs memory only where it holds something, as before it was saved.
+        releaseZeroPages(v);
+        return v;
+    }
+    // Chunk by chunk: a chunk never written reads as the fill value, zero, so it is
+    // skipped, and one that decodes to zeros (older files wrote every chunk) is not
+    // copied, so the layer's empty pages are never touched (ZeroPages.h).
+    const Shape3 chunkShape{std::int64_t(chunk[0]), std::int64_t(chunk[1]), std::int64_t(chunk[2])};
+    std::vector<std::uint8_t> buffer(std::size_t(chunkShape.voxelCount()));
+    auto* base = static_cast<std::uint8_t*>(v.data());
+    for (const Box3& box : blocksOf(shape, chunkShape)) {
+        const hsize_t offset[3] = {hsize_t(box.begin.z), hsize_t(box.begin.y),
+                                   hsize_t(box.begin.x)};
+        hsize_t stored = 0;
+        if (H5Dget_chunk_storage_size(set.get(), offset, &stored) >= 0 && stored == 0)
+            continue;
+        H5Eclear2(H5E_DEFAULT);
+        const hsize_t count[3] = {hsize_t(box.size.z), hsize_t(box.size.y), hsize_t(box.size.x)};
+        Handle memory = checked(H5Screate_simple(3, count, nullptr), H5Sclose, where,
+                                "could not describe a part of a layer");
+        selectLayerBox(space.get(), box, where);
+        check(H5Dread(set.get(), H5T_NATIVE_UINT8, memory.get(), space.get(), H5P_DEFAULT,
+                      buffer.data()),
+              where, "could not read the layer " + name);
+        // Only rows that hold something are copied: writing zeros would make the
+        // layer's pages resident (a chunk's rows lie on 64 planes, in thousands of pages).
+        const std::uint8_t* row = buffer.data();
+        for (std::int64_t z = 0; z < box.size.z; ++z)
+            for (std::int64_t y = 0; y < box.size.y; ++y, row += box.size.x)
+                if (!allZeroBytes(row, std::size_t(box.size.x)))
+                    std::copy(row, row + box.size.x,
+                              base + ((box.begin.z + z) * shape.y + box.begin.y + y) * shape.x +
+                                  box.begin.x);
+    }
     return v;
 }
 
@@ -471,9 +572,6 @@ ProjectData readProject(const QString& path, bool metadataOnly, const Progress& 
                                 layerName(l));
             Volume& layer = data.organelles[i].layers[std::size_t(l)];
             layer = readLayer(file.get(), layerPath(i, l), data.image.shape, where);
-            // Decoding wrote every voxel: the empty parts go back to the kernel, so a
-            // layer costs memory only where it holds something, as before it was saved.
-            releaseZeroPages(layer);
             ++done;
         }
     return data;
