@@ -4,6 +4,7 @@
 #include "core/metrics/ConnectedComponents.h"
 #include "core/util/Error.h"
 #include "core/util/Stopwatch.h"
+#include "core/volume/MemoryBudget.h"
 
 #include <algorithm>
 #include <array>
@@ -259,6 +260,8 @@ std::string EnergyChoice::summary() const {
     } else if (!note.empty()) {
         s += " (" + note + ")";
     }
+    if (!memoryNote.empty())
+        s += "; " + memoryNote;
     return s;
 }
 
@@ -309,6 +312,24 @@ AutoGraphCutResult autoGraphCut(const Volume& input, const Volume& strokeInput,
             models.push_back(RegionalModel::Learned);
         if (tune.histogram)
             models.push_back(RegionalModel::Histogram);
+    }
+    // The learned term's features take a dozen bytes per voxel. When they do not fit
+    // and the histogram is a candidate too, the cut goes on with the histogram and
+    // says so, rather than refusing a cut that fits without them.
+    const bool featuresGiven =
+        params.features && params.features->shape == image.shape() &&
+        params.features->count == voxelFeatureCount(tune.classifier.features);
+    if (!featuresGiven && models.size() > 1 &&
+        std::find(models.begin(), models.end(), RegionalModel::Learned) != models.end()) {
+        const std::uint64_t need = voxelFeatureBytes(image.shape(), tune.classifier.features);
+        const std::uint64_t available = availableMemoryBytes();
+        if (need > available) {
+            models.erase(std::remove(models.begin(), models.end(), RegionalModel::Learned),
+                         models.end());
+            choice.memoryNote = "the learned term was left out: its features need " +
+                                humanBytesOf(need) + " and " + humanBytesOf(available) +
+                                " is available; cut a smaller region to use it";
+        }
     }
     const std::vector<double> weights =
         params.fixedWeight ? std::vector<double>{energy.regionalWeight} : tune.weights;
@@ -392,11 +413,9 @@ AutoGraphCutResult autoGraphCut(const Volume& input, const Volume& strokeInput,
     StrokeSamples samples;
     if (wantLearned) {
         Stopwatch t;
-        const bool given = params.features && params.features->shape == image.shape() &&
-                           params.features->count == voxelFeatureCount(tune.classifier.features);
-        features = given ? params.features
-                         : std::make_shared<const FeatureStack>(computeVoxelFeatures(
-                               image, tune.classifier.features, progress, 0.0, 0.3));
+        features = featuresGiven ? params.features
+                                 : std::make_shared<const FeatureStack>(computeVoxelFeatures(
+                                       image, tune.classifier.features, progress, 0.0, 0.3));
         samples = sampleStrokes(*features, strokes, tune.classifier.samplesPerClass);
         choice.featureSeconds = t.seconds();
     }

@@ -77,6 +77,7 @@ struct EnergyChoice {
     double objectShare = -1; // the volume's object share the scores assumed
     std::vector<CandidateScore> candidates;
     std::string note;               // why no choice was made, when it was not
+    std::string memoryNote;         // why the learned term was not a candidate, when memory
     double classifierAccuracy = -1; // out-of-bag, when the learned term was trained
     double featureSeconds = 0, tuneSeconds = 0, classifierSeconds = 0;
     std::string summary() const; // one line: "learned term, weight 0.3 (chosen from 8 ...)"

@@ -209,6 +209,17 @@ int voxelFeatureCount(const VoxelFeatureOptions& options) {
     return int(options.scales.size()) * 6 + (options.largestSmoothing > 0 ? 1 : 0);
 }
 
+std::uint64_t voxelFeatureBytes(const Shape3& shape, const VoxelFeatureOptions& options) {
+    // The byte stack, the float copy of the image and one smoothed float volume per
+    // worker (a task per scale, and one for the largest smoothing).
+    const std::uint64_t voxels = std::uint64_t(shape.voxelCount());
+    const std::int64_t tasks =
+        std::int64_t(options.scales.size()) + (options.largestSmoothing > 0 ? 1 : 0);
+    const unsigned workers = phantom::workerCount(tasks);
+    return voxels * std::uint64_t(voxelFeatureCount(options)) + voxels * 4 +
+           std::uint64_t(workers) * voxels * 4;
+}
+
 FeatureStack computeVoxelFeatures(const Volume& image, const VoxelFeatureOptions& options,
                                   const Progress& progress, double from, double to) {
     if (image.isNull() || image.shape().isEmpty())
@@ -254,12 +265,7 @@ FeatureStack computeVoxelFeatures(const Volume& image, const VoxelFeatureOptions
         stack.names.push_back(label);
     }
     const std::uint64_t voxels = std::uint64_t(shape.voxelCount());
-    // The byte stack, the float copy of the image and one smoothed float volume per
-    // worker.
-    const unsigned workers = phantom::workerCount(std::int64_t(tasks.size()));
-    requireMemory(voxels * std::uint64_t(stack.count) + voxels * 4 +
-                      std::uint64_t(workers) * voxels * 4,
-                  "voxel features of the learned data term");
+    requireMemory(voxelFeatureBytes(shape, options), "voxel features of the learned data term");
     progress.report(from, "computing voxel features");
     stack.data.assign(std::size_t(voxels) * std::size_t(stack.count), 0);
     progress.throwIfCancelled();

@@ -55,6 +55,9 @@ Volume gaussianSmoothed(const Volume& image, double scale, const Progress& progr
 // Number of features computeVoxelFeatures() makes with these options.
 int voxelFeatureCount(const VoxelFeatureOptions& options);
 
+// Bytes computeVoxelFeatures() needs for an image of this shape, at its peak.
+std::uint64_t voxelFeatureBytes(const Shape3& shape, const VoxelFeatureOptions& options);
+
 // Checks the memory first (count bytes per voxel plus one scale's float temporaries)
 // and throws MemoryBudgetError; throws Cancelled through `progress`.
 FeatureStack computeVoxelFeatures(const Volume& image, const VoxelFeatureOptions& options = {},

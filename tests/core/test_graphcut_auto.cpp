@@ -7,6 +7,9 @@
 #include "core/graphcut/VoxelFeatures.h"
 #include "core/metrics/Metrics.h"
 #include "core/util/Error.h"
+#include "core/volume/MemoryBudget.h"
+
+#include "VolumeTestSupport.h"
 
 #include <catch2/catch.hpp>
 
@@ -512,4 +515,26 @@ TEST_CASE("voxel features computed elsewhere are reused, and ignored when they d
         Volume::allocate(DataType::UInt8, {4, 8, 8}), p.tune.classifier.features));
     const AutoGraphCutResult other = autoGraphCut(c.image, c.strokes, p);
     CHECK(f1(other.cut.labels, fresh.cut.labels) == Approx(1.0));
+}
+
+TEST_CASE("when the learned term's features do not fit, the cut uses the histogram and says so",
+          "[graphcut][auto]") {
+    const Cylinders c = cylinders();
+    AutoGraphCutParams p;
+    // Twelve scales: the features need about twice what the solver does, so a budget
+    // just under them leaves the cut itself room.
+    p.tune.classifier.features.scales = {0.7, 1, 1.4, 2, 2.8, 4, 5.6, 8, 11, 16, 22, 32};
+    const std::uint64_t need = voxelFeatureBytes(c.image.shape(), p.tune.classifier.features);
+    const test::MemoryLimit limit(need - 1);
+    const AutoGraphCutResult r = autoGraphCut(c.image, c.strokes, p);
+    CHECK(r.choice.model == RegionalModel::Histogram);
+    for (const auto& candidate : r.choice.candidates)
+        CHECK(candidate.model != RegionalModel::Learned);
+    CHECK(r.choice.memoryNote.find(humanBytesOf(need)) != std::string::npos);
+    CHECK(r.choice.summary().find("learned term was left out") != std::string::npos);
+    CHECK(f1(r.cut.labels, c.truth) > 0.8);
+    // Asked for by hand, the learned term is refused with the numbers instead.
+    p.fixedModel = true;
+    p.cut.energy.regionalModel = RegionalModel::Learned;
+    CHECK_THROWS_AS(autoGraphCut(c.image, c.strokes, p), MemoryBudgetError);
 }
