@@ -627,8 +627,7 @@ AutoGraphCutResult autoGraphCut(const Volume& input, const Volume& strokeInput,
     GraphCutParams cutParams = params.cut;
     cutParams.energy = energy;
     Vec3d axisSigma;
-    if (params.keepSession && cutParams.band != BandMode::Always &&
-        image.voxelCount() <= cutParams.exactVoxelLimit) {
+    if (params.keepSession && !cutsBanded(image.voxelCount(), cutParams)) {
         // The same exact cut, through a session that keeps its graph and flow.
         auto session = std::make_shared<DynamicGraphCut>(image, cutParams, false);
         result.cut = session->cut(strokes, cutProgress);

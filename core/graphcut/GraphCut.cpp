@@ -6,6 +6,7 @@
 #include "core/graphcut/MaxFlow.h"
 #include "core/util/Error.h"
 #include "core/util/Stopwatch.h"
+#include "core/volume/MemoryBudget.h"
 
 namespace cisterna {
 std::uint64_t exactSolverBytes(std::int64_t voxels, int connectivity) {
@@ -64,12 +65,21 @@ GraphCutResult exactGraphCut(const Volume& image, const Volume& strokes, const E
     return result;
 }
 
+bool cutsBanded(std::int64_t voxels, const GraphCutParams& params) {
+    if (params.band != BandMode::Auto)
+        return params.band == BandMode::Always;
+    if (voxels > params.exactVoxelLimit)
+        return true;
+    // An exact cut that cannot fit would be refused; the banded one needs a fraction
+    // of its memory (a coarse graph and a band around its boundary).
+    const std::uint64_t exact =
+        exactSolverBytes(voxels, params.energy.connectivity) + std::uint64_t(voxels);
+    return exact > availableMemoryBytes();
+}
+
 GraphCutResult graphCut(const Volume& image, const Volume& strokes, const Energy& energy,
                         const GraphCutParams& params, const Progress& progress) {
-    const bool banded =
-        params.band == BandMode::Always ||
-        (params.band == BandMode::Auto && image.voxelCount() > params.exactVoxelLimit);
-    if (banded)
+    if (cutsBanded(image.voxelCount(), params))
         return bandedGraphCut(image, strokes, energy, params, progress);
     return exactGraphCut(image, strokes, energy, progress);
 }

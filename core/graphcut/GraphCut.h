@@ -24,9 +24,13 @@ struct GraphCutParams {
     int coarseFactor = 0;
     int bandRadius = 1;
     std::int64_t coarseVoxelLimit = std::int64_t(256) * 256 * 256;
-    // Auto mode cuts exactly up to this many voxels, banded beyond.
+    // Auto mode cuts exactly up to this many voxels, banded beyond, and banded too
+    // when the exact cut's solver and labels do not fit in the memory available.
     std::int64_t exactVoxelLimit = std::int64_t(512) * 512 * 512;
 };
+
+// Whether graphCut() cuts this many voxels banded under these parameters.
+bool cutsBanded(std::int64_t voxels, const GraphCutParams& params);
 
 struct GraphCutStats {
     // Energy of the labelling: the cut's cost under the net terminal capacities

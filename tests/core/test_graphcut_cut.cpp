@@ -10,6 +10,8 @@
 #include "core/phantom/Phantom.h"
 #include "core/util/Error.h"
 
+#include "VolumeTestSupport.h"
+
 #include <catch2/catch.hpp>
 
 using namespace cisterna;
@@ -231,6 +233,30 @@ TEST_CASE("auto mode bands large volumes only", "[graphcut]") {
     REQUIRE(strokeViolations(s, r.labels) == 0);
     small.exactVoxelLimit = blob.image.voxelCount();
     REQUIRE_FALSE(graphCut(blob.image, s, small).stats.banded);
+}
+
+TEST_CASE("auto mode bands a cut whose exact solver does not fit in memory", "[graphcut]") {
+    const BlobVolume blob = makeBlobVolume({16, 48, 64}, 9);
+    const Volume s = strokesOnSlices(blob.truth, {4, 12});
+    GraphCutParams params;
+    const std::int64_t n = blob.image.voxelCount();
+    const std::uint64_t exact = exactSolverBytes(n, params.energy.connectivity) + std::uint64_t(n);
+    {
+        const test::MemoryLimit roomy(exact + 1);
+        CHECK_FALSE(cutsBanded(n, params));
+        CHECK_FALSE(graphCut(blob.image, s, params).stats.banded);
+    }
+    // Not even the exact solver's state fits (the labels aside).
+    const test::MemoryLimit tight(exactSolverBytes(n, params.energy.connectivity) - 1);
+    CHECK(cutsBanded(n, params));
+    const GraphCutResult banded = graphCut(blob.image, s, params);
+    CHECK(banded.stats.banded);
+    CHECK(banded.stats.solverBytes < exact);
+    CHECK(strokeViolations(s, banded.labels) == 0);
+    // Asked for the exact cut by hand: it is refused with the numbers, not banded.
+    params.band = BandMode::Never;
+    CHECK_FALSE(cutsBanded(n, params));
+    CHECK_THROWS_AS(graphCut(blob.image, s, params), MemoryBudgetError);
 }
 
 TEST_CASE("a cancelled banded cut throws and returns nothing", "[graphcut]") {

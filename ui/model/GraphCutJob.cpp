@@ -267,7 +267,7 @@ Job* startGraphCut(JobManager& jobs, DocumentModel& document, int organelle,
     }
 
     std::shared_ptr<DynamicGraphCut> session;
-    if (sessions && image.voxelCount() <= params.exactVoxelLimit) {
+    if (sessions && !cutsBanded(image.voxelCount(), params)) {
         auto& entry = sessions->entries_[uid];
         if (!entry.session || entry.automatic || entry.image != image.data() ||
             entry.voxelSize != image.voxelSize() || !sameEnergy(entry.energy, params.energy) ||
