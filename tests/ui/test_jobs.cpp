@@ -342,7 +342,7 @@ TEST_CASE("the Train dialog sets the training patch and shows the sizes it gives
     MainWindow window;
     scriptPrompts(window);
     openDemo(window, 48);
-    TrainDialog dialog(*window.document(), 0, false, &window);
+    TrainDialog dialog(*window.document(), 0, false, std::nullopt, &window);
     auto* features = dialog.findChild<QSpinBox*>("features");
     auto* levels = dialog.findChild<QSpinBox*>("levels");
     auto* patch = dialog.findChild<QSpinBox*>("patch");
@@ -371,7 +371,7 @@ TEST_CASE("the Train dialog sets the training patch and shows the sizes it gives
     patch->setValue(200); // larger than the 48^3 image: the largest input that fits
     CHECK(sizes->text().contains("input 48 x 48 x 48"));
 
-    TrainDialog fineTune(*window.document(), 0, true, &window);
+    TrainDialog fineTune(*window.document(), 0, true, std::nullopt, &window);
     CHECK(fineTune.findChild<QSpinBox*>("patch")->isHidden());
 }
 

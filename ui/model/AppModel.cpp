@@ -583,7 +583,16 @@ Job* AppModel::startTraining(TrainSettings settings, int organelle) {
     const int index = organelleOrActive(organelle);
     if (settings.modelPath.isEmpty())
         settings.modelPath = newModelPath(index);
+    if (!settings.region)
+        settings.region = trainingRegion(index);
     return ui::startTraining(jobs_, document_, index, settings);
+}
+
+std::optional<Box3> AppModel::trainingRegion(int organelle) const {
+    const Volume& strokes = document_.organelle(organelleOrActive(organelle)).layer(Layer::Strokes);
+    if (strokes.isNull())
+        return std::nullopt;
+    return graphCutRegion(graphCut_, strokes);
 }
 
 Job* AppModel::startPrediction(const PredictSettings& settings, int organelle) {

@@ -121,7 +121,11 @@ public:
     // The loop with the network closed: the prediction is the regional term, a few
     // correction strokes fix its mistakes, and the result goes to Fine-tune.
     Job* startRefineCut(int organelle = -1);
+    // Training learns from settings.region, by default trainingRegion().
     Job* startTraining(TrainSettings settings, int organelle = -1);
+    // The box the graph cut of the organelle's strokes covers (cutRegion()), whose
+    // labels training learns from; none: the whole volume.
+    std::optional<Box3> trainingRegion(int organelle = -1) const;
     Job* startPrediction(const PredictSettings& settings, int organelle = -1);
     Job* startPostProcess(const PostProcessSettings& settings);
     Job* startEvaluation(const EvaluationRequest& request,

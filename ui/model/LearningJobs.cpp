@@ -112,8 +112,14 @@ Job* startTraining(JobManager& jobs, DocumentModel& document, int organelle,
     if (settings.modelPath.isEmpty())
         throw InvalidArgument("no file name for the trained model");
     const int uid = o.uid;
-    const Volume image = document.image();
-    const Volume labels = o.layer(Layer::Truth); // a snapshot (JobManager.h)
+    const Box3 box = settings.region.value_or(Box3{{0, 0, 0}, document.shape()});
+    if (!box.fitsIn(document.shape()) || box.size.isEmpty())
+        throw InvalidArgument("the training region " + toString(box) +
+                              " is not inside the volume " + toString(document.shape()));
+    const bool whole = box.size == document.shape();
+    // Snapshots (JobManager.h); a crop is a view of the same voxels, copied when written.
+    const Volume image = whole ? document.image() : document.image().crop(box);
+    const Volume labels = whole ? o.layer(Layer::Truth) : o.layer(Layer::Truth).crop(box);
     // The worker's command line, built here from what the user chose; it applies the
     // app's own rules (network for the voxel size, validation slab) as the CLI does.
     const bool tune = !settings.baseModel.isEmpty();
@@ -145,7 +151,8 @@ Job* startTraining(JobManager& jobs, DocumentModel& document, int organelle,
     const QString modelPath = settings.modelPath;
     const QString title = (tune ? "Fine-tune: " : "Train: ") + o.name;
     return jobs.start(title, JobKind::Train, [=](JobContext& context) -> JobFinish {
-        context.report(0, "handing the image and labels to the worker");
+        context.report(0, whole ? std::string("handing the image and labels to the worker")
+                                : "handing the labels of " + toString(box) + " to the worker");
         const WorkerFolder folder;
         std::vector<std::string> command = args;
         command.insert(command.end(), {"--image", folder.file("image.nrrd"), "--labels",

@@ -26,6 +26,10 @@ struct TrainSettings {
     bool freezeEncoder = false;
     QString modelPath; // where the trained model is saved (.cmodel)
     std::uint64_t seed = 1;
+    // Learn only from this box of the image and labels (CLI twin: train --crop): a
+    // graph cut of a region labels that box, and the truth outside it is not known.
+    // Unset: the whole volume.
+    std::optional<Box3> region;
 };
 
 // The slab of `labels` a training with settings.validate holds out for the

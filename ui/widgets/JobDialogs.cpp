@@ -57,7 +57,7 @@ QComboBox* modelCombo(const Organelle& o, QWidget* parent) {
 } // namespace
 
 TrainDialog::TrainDialog(const DocumentModel& document, int organelle, bool fineTune,
-                         QWidget* parent)
+                         const std::optional<Box3>& region, QWidget* parent)
     : QDialog(parent) {
     const Organelle& o = document.organelle(organelle);
     setWindowTitle((fineTune ? "Fine-tune a model for " : "Train a model for ") + o.name);
@@ -119,8 +119,15 @@ TrainDialog::TrainDialog(const DocumentModel& document, int organelle, bool fine
     validate_ = new QCheckBox("Hold out a slab for the validation F1", this);
     validate_->setChecked(true);
     addRow(form, "", validate_);
-    addRow(form, "",
-           new QLabel("Learns from the organelle's labels (graph cut + corrections).", this));
+    auto* source = new QLabel(
+        region ? QString::fromStdString("Learns from the organelle's labels in the graph cut's "
+                                        "region, " +
+                                        toString(*region) + " (shown in the views).")
+               : QString("Learns from the organelle's labels (graph cut + corrections)."),
+        this);
+    source->setObjectName("labelSource");
+    source->setWordWrap(true);
+    addRow(form, "", source);
     if (!fineTune) { // settings() needs every field, so this comes last
         const auto showSizes = [this, &document] {
             patchSizes_->setText(describeTrainingPatch(settings(), document));

@@ -22,8 +22,10 @@ namespace cisterna::ui {
 class TrainDialog : public QDialog {
     Q_OBJECT
 public:
-    // fineTune: pick a base model (the organelle's models or a file).
-    TrainDialog(const DocumentModel& document, int organelle, bool fineTune, QWidget* parent);
+    // fineTune: pick a base model (the organelle's models or a file). `region`: the box
+    // the labels are learnt from (AppModel::trainingRegion), none: the whole volume.
+    TrainDialog(const DocumentModel& document, int organelle, bool fineTune,
+                const std::optional<Box3>& region, QWidget* parent);
     TrainSettings settings() const;
 
 private:

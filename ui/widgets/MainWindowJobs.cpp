@@ -53,7 +53,7 @@ void MainWindow::exportSurface(const QString& path, int organelle, ExportSource 
 void MainWindow::trainDialog(bool fineTune) {
     guarded(fineTune ? "Fine-tune" : "Train", [&] {
         const int index = organelleOrActive(-1);
-        TrainDialog dialog(model_, index, fineTune, this);
+        TrainDialog dialog(model_, index, fineTune, app_.trainingRegion(index), this);
         if (dialog.exec() != QDialog::Accepted)
             return;
         TrainSettings s = dialog.settings();

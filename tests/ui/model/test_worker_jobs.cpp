@@ -5,6 +5,10 @@
 
 #include "TestPaths.h"
 
+#include "core/io/VolumeIO.h"
+#include "core/util/Error.h"
+#include "core/volume/VolumeOps.h"
+
 #include <QElapsedTimer>
 #include <catch2/catch.hpp>
 
@@ -166,4 +170,53 @@ TEST_CASE("a worker killed mid-training fails the job with a sentence and loses 
     CHECK(doc.layer(0, Layer::Prediction).isNull());
     CHECK(doc.organelle(0).modelPaths.isEmpty());
     CHECK(doc.undoHistory()->count() == undoSteps);
+}
+
+TEST_CASE("training learns from the graph cut's region only", "[ui][jobs][learning][worker]") {
+    if (!learningAvailable()) {
+        WARN("built without LibTorch: no worker to run");
+        return;
+    }
+    test::ScratchDir dir("ui-worker-region");
+    AppModel app(QString::fromStdString(dir.file("autosave")));
+    REQUIRE(test::openStrokedDemo(app, 32, 5));
+    DocumentModel& doc = app.document();
+    // A cut of the strokes' box: the truth outside it is not known.
+    app.graphCutSettings().region = CutRegionMode::Strokes;
+    app.graphCutSettings().regionMargin = 2;
+    REQUIRE(test::waitForEnd(app.startGraphCut(0)) == Job::State::Succeeded);
+    const std::optional<Box3> region = app.trainingRegion(0);
+    REQUIRE(region);
+    REQUIRE(region->size.voxelCount() < doc.shape().voxelCount());
+
+    // A worker that keeps the volumes it was handed and stops.
+    const WorkerOverride fake(writeScript(dir, "keeping-worker",
+                                          "while [ $# -gt 0 ]; do\n"
+                                          "  case \"$1\" in\n"
+                                          "    --image) cp \"$2\" '" +
+                                              dir.file("seen-image.nrrd") +
+                                              "';;\n"
+                                              "    --labels) cp \"$2\" '" +
+                                              dir.file("seen-labels.nrrd") +
+                                              "';;\n"
+                                              "  esac\n"
+                                              "  shift\n"
+                                              "done\n"
+                                              "echo '{\"event\":\"error\",\"message\":\"kept\"}'\n"
+                                              "exit 1\n"));
+    Job* job = app.startTraining(longTinyTraining(dir.file("mito.cmodel")), 0);
+    REQUIRE(test::waitForEnd(job) == Job::State::Failed);
+    CHECK(job->error() == "kept");
+    const Volume image = readVolume(dir.file("seen-image.nrrd"));
+    const Volume labels = readVolume(dir.file("seen-labels.nrrd"));
+    CHECK(sameVoxels(image, doc.image().crop(*region)));
+    CHECK(sameVoxels(labels, doc.layer(0, Layer::Truth).crop(*region)));
+
+    // A region set by hand wins; one outside the volume is refused before any work.
+    TrainSettings settings = longTinyTraining(dir.file("mito.cmodel"));
+    settings.region = Box3{{0, 0, 0}, {4, 8, 8}};
+    REQUIRE(test::waitForEnd(app.startTraining(settings, 0)) == Job::State::Failed);
+    CHECK(readVolume(dir.file("seen-image.nrrd")).shape() == Shape3{4, 8, 8});
+    settings.region = Box3{{0, 0, 0}, {4, 8, 800}};
+    CHECK_THROWS_AS(app.startTraining(settings, 0), InvalidArgument);
 }
