@@ -19,6 +19,7 @@
 #include "core/util/Error.h"
 
 #include <QApplication>
+#include <QComboBox>
 #include <QLabel>
 #include <QPushButton>
 #include <QSpinBox>
@@ -373,6 +374,24 @@ TEST_CASE("the Train dialog sets the training patch and shows the sizes it gives
 
     TrainDialog fineTune(*window.document(), 0, true, std::nullopt, &window);
     CHECK(fineTune.findChild<QSpinBox*>("patch")->isHidden());
+    CHECK(dialog.findChild<QLabel*>("labelSource")->text().contains("(graph cut + corrections)"));
+
+    // With a graph cut of a region: the dialogs name it, and Predict offers it.
+    const Box3 box{{4, 8, 8}, {20, 30, 30}};
+    TrainDialog inRegion(*window.document(), 0, false, box, &window);
+    CHECK(inRegion.findChild<QLabel*>("labelSource")
+              ->text()
+              .contains(QString::fromStdString(toString(box))));
+    PredictDialog predict(*window.document(), 0, box, &window);
+    auto* region = predict.findChild<QComboBox*>("region");
+    REQUIRE(region);
+    CHECK_FALSE(predict.settings().region.has_value()); // the whole volume first
+    REQUIRE(region->count() == 4);
+    region->setCurrentIndex(3);
+    const std::optional<Box3> chosen = predict.settings().region;
+    REQUIRE(chosen.has_value());
+    CHECK(chosen->begin == box.begin);
+    CHECK(chosen->size == box.size);
 }
 
 TEST_CASE("training holds out the end slab that holds the most labels", "[ui][jobs][learning]") {

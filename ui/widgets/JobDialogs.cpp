@@ -153,17 +153,22 @@ TrainSettings TrainDialog::settings() const {
     return s;
 }
 
-PredictDialog::PredictDialog(const DocumentModel& document, int organelle, QWidget* parent)
-    : QDialog(parent), shape_(document.shape()), cursor_(document.cursor()) {
+PredictDialog::PredictDialog(const DocumentModel& document, int organelle,
+                             const std::optional<Box3>& cutRegion, QWidget* parent)
+    : QDialog(parent), shape_(document.shape()), cursor_(document.cursor()), cutRegion_(cutRegion) {
     const Organelle& o = document.organelle(organelle);
     setWindowTitle("Predict " + o.name);
     auto* form = formWithButtons(this);
     model_ = modelCombo(o, this);
     addRow(form, "Model", model_);
     region_ = new QComboBox(this);
+    region_->setObjectName("region");
     region_->addItem("Whole volume");
     region_->addItem("128^3 around the crosshair");
     region_->addItem("Box (z0:z1,y0:y1,x0:x1)");
+    if (cutRegion_)
+        region_->addItem(
+            QString::fromStdString("The graph cut's region, " + toString(*cutRegion_)));
     addRow(form, "Region", region_);
     box_ = new QLineEdit(this);
     box_->setPlaceholderText("e.g. 0:64,:,100:300");
@@ -185,6 +190,8 @@ PredictSettings PredictDialog::settings() const {
         s.region = Box3{{z0, y0, x0}, {zs, ys, xs}};
     } else if (region_->currentIndex() == 2) {
         s.region = parseBox(box_->text().toStdString(), shape_);
+    } else if (region_->currentIndex() == 3) {
+        s.region = cutRegion_;
     }
     return s;
 }

@@ -43,7 +43,9 @@ private:
 class PredictDialog : public QDialog {
     Q_OBJECT
 public:
-    PredictDialog(const DocumentModel& document, int organelle, QWidget* parent);
+    // `cutRegion`: the box the organelle's graph cut covers, offered as a region.
+    PredictDialog(const DocumentModel& document, int organelle,
+                  const std::optional<Box3>& cutRegion, QWidget* parent);
     PredictSettings settings() const; // throws InvalidArgument for a bad region
 private:
     QComboBox* model_;
@@ -51,6 +53,7 @@ private:
     QLineEdit* box_;
     Shape3 shape_;
     Index3 cursor_;
+    std::optional<Box3> cutRegion_;
 };
 
 class PostProcessDialog : public QDialog {

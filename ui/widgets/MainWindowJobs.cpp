@@ -66,7 +66,7 @@ void MainWindow::trainDialog(bool fineTune) {
 void MainWindow::predictDialog() {
     guarded("Predict", [&] {
         const int index = organelleOrActive(-1);
-        PredictDialog dialog(model_, index, this);
+        PredictDialog dialog(model_, index, app_.trainingRegion(index), this);
         if (dialog.exec() == QDialog::Accepted)
             startPrediction(dialog.settings(), index);
     });
