@@ -1,6 +1,7 @@
 #include "core/graphcut/CutRegion.h"
 
 #include "core/util/Error.h"
+#include "core/volume/ZeroPages.h"
 
 #include <algorithm>
 #include <cmath>
@@ -41,11 +42,18 @@ Box3 strokeRegion(const Volume& strokes, double margin) {
     // word at a time where they are empty, which most of them are.
     const Volume bytes = strokes.dataType() == DataType::UInt8 ? strokes : Volume();
     const bool rowsContiguous = !bytes.isNull() && bytes.view<std::uint8_t>().strides().x == 1;
+    // Rows in pages never touched are empty and not read (ZeroPages.h).
+    const UntouchedPages untouched =
+        !bytes.isNull() && bytes.isContiguous()
+            ? UntouchedPages(bytes.data(), std::size_t(bytes.byteCount()))
+            : UntouchedPages();
     for (std::int64_t z = 0; z < shape.z; ++z)
         for (std::int64_t y = 0; y < shape.y; ++y) {
             std::int64_t first = -1, last = -1;
             if (rowsContiguous) {
                 const std::uint8_t* row = bytes.view<std::uint8_t>().row(z, y);
+                if (untouched.untouched(row, std::size_t(shape.x)))
+                    continue;
                 std::int64_t x = 0;
                 for (; x + 8 <= shape.x; x += 8) {
                     std::uint64_t word;

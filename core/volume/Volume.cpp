@@ -79,9 +79,12 @@ Volume Volume::clone() const {
         // The copy's pages are fresh zero pages: rows of zeros are left untouched, so a
         // copy of a sparse layer (copy-on-write while a job holds it) stays sparse.
         const std::size_t rowBytes = sizeof(T) * static_cast<std::size_t>(shape_.x);
+        // Untouched pages of the source are zero and not read (ZeroPages.h).
+        const UntouchedPages untouched =
+            isContiguous() ? UntouchedPages(data(), std::size_t(byteCount())) : UntouchedPages();
         forEachRow(src, [&](std::int64_t z, std::int64_t y, const T* row) {
             if (src.strides().x == 1) {
-                if (!allZeroBytes(row, rowBytes))
+                if (!allZeroBytes(row, rowBytes, untouched))
                     std::memcpy(dst.row(z, y), row, rowBytes);
             } else {
                 for (std::int64_t x = 0; x < shape_.x; ++x)

@@ -1,6 +1,7 @@
 #include "core/volume/VolumeDelta.h"
 
 #include "core/util/Error.h"
+#include "core/volume/ZeroPages.h"
 
 #include <algorithm>
 #include <limits>
@@ -68,9 +69,32 @@ VolumeDelta VolumeDelta::between(const Volume& before, const Volume& after) {
         return p ? p[i] : std::uint8_t(0);
     };
 
+    // Pages never touched on both sides hold zeros on both: skipped unread, so a
+    // sparse layer's empty pages stay unallocated (ZeroPages.h). Looked up where a
+    // side enters a new page.
+    const UntouchedPages untouchedBefore = b ? UntouchedPages(b, std::size_t(n)) : UntouchedPages();
+    const UntouchedPages untouchedAfter = a ? UntouchedPages(a, std::size_t(n)) : UntouchedPages();
+    const bool sparse = (!b || untouchedBefore.any()) && (!a || untouchedAfter.any());
+    const auto pageStart = [](const std::uint8_t* p, std::int64_t i) {
+        return p && (reinterpret_cast<std::uintptr_t>(p + i) & 4095) == 0;
+    };
+    const auto zeroRun = [&](std::int64_t i) -> std::int64_t {
+        const std::size_t none = std::numeric_limits<std::size_t>::max();
+        const std::size_t rb = b ? untouchedBefore.untouchedRunFrom(b + i) : none;
+        const std::size_t ra = a ? untouchedAfter.untouchedRunFrom(a + i) : none;
+        const std::size_t run = std::min(rb, ra);
+        return run == none ? n - i : std::int64_t(std::min<std::size_t>(run, std::size_t(n - i)));
+    };
+
     std::vector<std::uint8_t> rawBefore, rawAfter;
     std::int64_t i = 0;
     while (i < n) {
+        if (sparse && (i == 0 || pageStart(b, i) || pageStart(a, i))) {
+            if (const std::int64_t run = zeroRun(i); run > 0) {
+                i += run;
+                continue;
+            }
+        }
         if (valueAt(b, i) == valueAt(a, i)) {
             ++i;
             continue;

@@ -1,5 +1,6 @@
 #include "core/volume/ZeroPages.h"
 
+#include <fcntl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -29,6 +30,94 @@ PageSpan innerPages(const void* p, std::size_t bytes) {
 }
 
 } // namespace
+
+UntouchedPages::UntouchedPages(const void* p, std::size_t bytes) {
+    if (bytes == 0)
+        return;
+    const std::size_t page = pageSize();
+    const std::uintptr_t begin = reinterpret_cast<std::uintptr_t>(p);
+    first_ = begin / page * page;
+    const std::size_t count = std::size_t((begin + bytes - first_ + page - 1) / page);
+    const int fd = ::open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    // One 64-bit entry per page: bit 63 present, bit 62 swapped. Read in pieces of
+    // 64 Ki pages (512 KiB of entries, 256 MiB of memory).
+    flags_.assign(count, 0);
+    std::vector<std::uint64_t> entries(std::min<std::size_t>(count, 65536));
+    bool ok = true;
+    for (std::size_t done = 0; ok && done < count;) {
+        const std::size_t n = std::min(entries.size(), count - done);
+        const off_t offset = off_t((first_ / page + done) * sizeof(std::uint64_t));
+        const ssize_t got = ::pread(fd, entries.data(), n * sizeof(std::uint64_t), offset);
+        if (got != ssize_t(n * sizeof(std::uint64_t))) {
+            ok = false;
+            break;
+        }
+        for (std::size_t i = 0; i < n; ++i) {
+            const bool untouched = (entries[i] >> 62 & 3) == 0;
+            flags_[done + i] = untouched;
+            anyUntouched_ |= untouched;
+        }
+        done += n;
+    }
+    ::close(fd);
+    if (!ok) {
+        flags_.clear();
+        anyUntouched_ = false;
+    }
+}
+
+bool UntouchedPages::untouched(const void* p, std::size_t bytes) const {
+    if (!anyUntouched_ || bytes == 0)
+        return false;
+    const std::size_t page = pageSize();
+    const std::uintptr_t begin = reinterpret_cast<std::uintptr_t>(p);
+    if (begin < first_)
+        return false;
+    const std::size_t a = (begin - first_) / page, b = (begin + bytes - 1 - first_) / page;
+    if (b >= flags_.size())
+        return false;
+    for (std::size_t i = a; i <= b; ++i)
+        if (!flags_[i])
+            return false;
+    return true;
+}
+
+std::size_t UntouchedPages::untouchedRunFrom(const void* p) const {
+    if (!anyUntouched_)
+        return 0;
+    const std::size_t page = pageSize();
+    const std::uintptr_t begin = reinterpret_cast<std::uintptr_t>(p);
+    if (begin < first_)
+        return 0;
+    std::size_t i = (begin - first_) / page;
+    if (i >= flags_.size() || !flags_[i])
+        return 0;
+    while (i < flags_.size() && flags_[i])
+        ++i;
+    return std::size_t(first_ + i * page - begin);
+}
+
+bool allZeroBytes(const void* p, std::size_t bytes, const UntouchedPages& pages) {
+    const auto* b = static_cast<const unsigned char*>(p);
+    const std::size_t page = pageSize();
+    std::size_t i = 0;
+    while (i < bytes) {
+        const std::size_t skip = pages.untouchedRunFrom(b + i);
+        if (skip > 0) {
+            i += skip;
+            continue;
+        }
+        // Up to the end of this page.
+        const std::uintptr_t here = reinterpret_cast<std::uintptr_t>(b + i);
+        const std::size_t n = std::min(bytes - i, std::size_t((here / page + 1) * page - here));
+        if (!allZeroBytes(b + i, n))
+            return false;
+        i += n;
+    }
+    return true;
+}
 
 bool allZeroBytes(const void* p, std::size_t bytes) {
     const auto* b = static_cast<const unsigned char*>(p);
@@ -60,8 +149,15 @@ std::uint64_t releaseZeroPages(Volume& volume) {
             released += runLength * page;
         runLength = 0;
     };
+    // Pages never touched are zero already: not read (reading would fault them in).
+    const UntouchedPages untouched(reinterpret_cast<const void*>(span.first), span.count * page);
     for (std::size_t i = 0; i < span.count; ++i) {
-        if (allZeroBytes(reinterpret_cast<const void*>(span.first + i * page), page)) {
+        const void* at = reinterpret_cast<const void*>(span.first + i * page);
+        if (untouched.untouched(at, page)) {
+            flush();
+            continue;
+        }
+        if (allZeroBytes(at, page)) {
             if (runLength == 0)
                 runStart = i;
             ++runLength;

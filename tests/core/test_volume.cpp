@@ -1,7 +1,9 @@
+#include "core/graphcut/CutRegion.h"
 #include "core/util/Error.h"
 #include "core/util/Text.h"
 #include "core/volume/MemoryBudget.h"
 #include "core/volume/Volume.h"
+#include "core/volume/VolumeDelta.h"
 #include "core/volume/VolumeOps.h"
 #include "core/volume/ZeroPages.h"
 
@@ -154,6 +156,44 @@ TEST_CASE("a sparse layer stays sparse in memory when copied or written with zer
     CHECK_FALSE(allZeroBytes(expected.view<std::uint8_t>().row(40, 505), 1024));
     Volume crop = layer.crop({{0, 0, 1}, {2, 2, 2}});
     CHECK(releaseZeroPages(crop) == 0); // not contiguous: left alone
+}
+
+TEST_CASE("scans of a sparse layer do not read its untouched pages", "[volume][memory]") {
+    const Shape3 shape{64, 1024, 1024}; // 64 MiB
+    const std::uint64_t fresh =
+        residentBytes(Volume::allocate(DataType::UInt8, shape, VolumeRole::Label));
+    INFO("a fresh volume is resident for " << fresh << " bytes");
+    Volume layer = Volume::allocate(DataType::UInt8, shape, VolumeRole::Label);
+    auto v = layer.view<std::uint8_t>();
+    for (std::int64_t y = 500; y < 510; ++y)
+        for (std::int64_t x = 200; x < 260; ++x)
+            v(40, y, x) = 1;
+    const std::size_t bytes = std::size_t(layer.byteCount());
+    const UntouchedPages pages(layer.data(), bytes);
+    if (fresh <= 4096) { // glibc: untouched but for its header (not under a sanitizer)
+        CHECK(pages.any());
+        CHECK(pages.untouched(v.row(3, 3), 1024));
+        CHECK_FALSE(pages.untouched(v.row(40, 505), 1024));
+        CHECK(pages.untouchedRunFrom(v.row(1, 0)) > 0);
+    }
+    CHECK_FALSE(allZeroBytes(layer.data(), bytes, pages));
+    CHECK(allZeroBytes(v.row(41, 0), 1024 * 1024, pages));
+    CHECK(allZeroBytes(v.row(40, 0), 500 * 1024, pages));
+
+    // The scans the app makes after a stroke: the strokes' box, an undo step, zero
+    // pages given back. None of them reads (and so allocates) the empty pages.
+    const Box3 box = strokeRegion(layer, 0);
+    CHECK(box.begin == Index3{40, 500, 200});
+    CHECK(box.size == Shape3{1, 10, 60});
+    const VolumeDelta delta = VolumeDelta::between(Volume(), layer);
+    CHECK(delta.changedVoxels() == 600);
+    CHECK(residentBytes(layer) <= fresh + (64u << 10));
+    releaseZeroPages(layer);
+    CHECK(residentBytes(layer) <= fresh + (64u << 10));
+    // The delta puts the stroke back on a fresh layer.
+    Volume back = Volume::allocate(DataType::UInt8, shape, VolumeRole::Label);
+    delta.applyAfter(back);
+    CHECK(sameVoxels(back, layer));
 }
 
 TEST_CASE("geometry parsing", "[volume]") {

@@ -271,12 +271,13 @@ void selectLayerBox(hid_t space, const Box3& box, const std::string& where) {
 }
 
 // Whether the voxels of a contiguous uint8 volume inside `box` are all zero.
-bool boxIsZero(const Volume& v, const Box3& box) {
+bool boxIsZero(const Volume& v, const Box3& box, const UntouchedPages& untouched) {
     const auto* base = static_cast<const std::uint8_t*>(v.data());
     const Shape3 s = v.shape();
     for (std::int64_t z = box.begin.z; z < box.begin.z + box.size.z; ++z)
         for (std::int64_t y = box.begin.y; y < box.begin.y + box.size.y; ++y)
-            if (!allZeroBytes(base + (z * s.y + y) * s.x + box.begin.x, std::size_t(box.size.x)))
+            if (!allZeroBytes(base + (z * s.y + y) * s.x + box.begin.x, std::size_t(box.size.x),
+                              untouched))
                 return false;
     return true;
 }
@@ -313,8 +314,10 @@ void writeLayer(hid_t group, const char* name, const Volume& layer, const std::s
         return;
     Handle memory =
         checked(H5Screate_simple(3, dims, nullptr), H5Sclose, where, "could not describe a layer");
+    // The layer's untouched pages are zero and not read (ZeroPages.h).
+    const UntouchedPages untouched(v.data(), std::size_t(v.byteCount()));
     for (const Box3& box : blocksOf(s, chunkShape)) {
-        if (boxIsZero(v, box))
+        if (boxIsZero(v, box, untouched))
             continue;
         selectLayerBox(space.get(), box, where);
         selectLayerBox(memory.get(), box, where);
