@@ -10,6 +10,7 @@
 #include <limits>
 #include <mutex>
 #include <sstream>
+#include <unistd.h>
 
 namespace cisterna {
 namespace {
@@ -17,6 +18,15 @@ namespace {
 std::mutex overrideMutex;
 std::optional<std::uint64_t> limitOverride;
 bool environmentRead = false;
+bool limitIsTotal = false; // CISTERNA_MEMORY_LIMIT: the process's total, not what is free
+
+std::uint64_t residentSetBytes() {
+    std::ifstream in("/proc/self/statm");
+    std::uint64_t size = 0, resident = 0;
+    if (!(in >> size >> resident))
+        return 0;
+    return resident * std::uint64_t(::sysconf(_SC_PAGESIZE));
+}
 
 std::optional<std::uint64_t> readMemAvailable() {
     std::ifstream in("/proc/meminfo");
@@ -91,6 +101,7 @@ std::optional<std::uint64_t> parseByteSize(const std::string& text) {
 void setMemoryLimitOverride(std::optional<std::uint64_t> bytes) {
     std::lock_guard<std::mutex> lock(overrideMutex);
     limitOverride = bytes;
+    limitIsTotal = false;
     environmentRead = true;
 }
 
@@ -99,11 +110,19 @@ std::uint64_t availableMemoryBytes() {
         std::lock_guard<std::mutex> lock(overrideMutex);
         if (!environmentRead) {
             environmentRead = true;
-            if (const char* env = std::getenv("CISTERNA_MEMORY_LIMIT"))
+            if (const char* env = std::getenv("CISTERNA_MEMORY_LIMIT")) {
                 limitOverride = parseByteSize(env);
+                limitIsTotal = limitOverride.has_value();
+            } else if (const char* fixed = std::getenv("CISTERNA_MEMORY_AVAILABLE")) {
+                limitOverride = parseByteSize(fixed);
+            }
         }
-        if (limitOverride)
+        if (limitOverride && !limitIsTotal)
             return *limitOverride;
+        if (limitOverride) {
+            const std::uint64_t used = residentSetBytes();
+            return used < *limitOverride ? *limitOverride - used : 0;
+        }
     }
     std::uint64_t available =
         readMemAvailable().value_or(std::numeric_limits<std::uint64_t>::max());

@@ -13,8 +13,12 @@ namespace cisterna {
 // the cgroup limit minus usage, or the override below when set.
 std::uint64_t availableMemoryBytes();
 
-// Tests and users (environment variable CISTERNA_MEMORY_LIMIT, in bytes or with a
-// K/M/G suffix) can pretend to have less memory than the machine has.
+// Users and benchmarks can pretend to have less memory than the machine has: with
+// the environment variable CISTERNA_MEMORY_LIMIT (bytes, or with a K/M/G suffix) the
+// process may use that much in all, so what is available is the limit minus what it
+// already holds (its resident set), as MemAvailable falls on a real machine while
+// the process allocates. Tests set a fixed amount available instead (this call, or
+// CISTERNA_MEMORY_AVAILABLE for a process they start).
 void setMemoryLimitOverride(std::optional<std::uint64_t> bytes);
 // "4G", "512M", "1.5g", "65536": bytes with an optional K/M/G/T suffix (powers of
 // 1024); nullopt when the text is not such a size.
