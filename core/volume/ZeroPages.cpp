@@ -102,17 +102,11 @@ std::size_t UntouchedPages::untouchedRunFrom(const void* p) const {
 bool allZeroBytes(const void* p, std::size_t bytes, const UntouchedPages& pages) {
     const auto* b = static_cast<const unsigned char*>(p);
     const std::size_t page = pageSize();
-    std::size_t i = 0;
-    while (i < bytes) {
-        const std::size_t skip = pages.untouchedRunFrom(b + i);
-        if (skip > 0) {
-            i += skip;
-            continue;
-        }
-        // Up to the end of this page.
+    // Page by page (a lookup per page, so rows of a layer cost no walk along a run).
+    for (std::size_t i = 0; i < bytes;) {
         const std::uintptr_t here = reinterpret_cast<std::uintptr_t>(b + i);
         const std::size_t n = std::min(bytes - i, std::size_t((here / page + 1) * page - here));
-        if (!allZeroBytes(b + i, n))
+        if (!pages.untouched(b + i, n) && !allZeroBytes(b + i, n))
             return false;
         i += n;
     }

@@ -30,7 +30,7 @@ public:
     // Whether every byte of [p, p + bytes) lies in untouched pages of the range.
     bool untouched(const void* p, std::size_t bytes) const;
     // Bytes from `p` to the end of the run of untouched pages it starts in (0 when its
-    // page is touched or outside the range).
+    // page is touched or outside the range). Walks the run: for skipping ahead.
     std::size_t untouchedRunFrom(const void* p) const;
     bool any() const { return anyUntouched_; }
 
