@@ -45,6 +45,20 @@ void writeEveryChunk(const std::string& file, const std::string& dataset, const 
     H5Fclose(f);
 }
 
+// A project of one organelle with these strokes and truth (either may be null).
+ProjectData projectWith(const Volume& strokes, const Volume& truth) {
+    ProjectData data;
+    data.image.name = "sparse";
+    data.image.path = "/nonexistent/sparse.h5";
+    data.image.shape = strokes.shape();
+    ProjectOrganelle organelle;
+    organelle.name = "mito";
+    organelle.layers[std::size_t(Layer::Strokes)] = strokes;
+    organelle.layers[std::size_t(Layer::Truth)] = truth;
+    data.organelles.push_back(organelle);
+    return data;
+}
+
 } // namespace
 
 TEST_CASE("project layers store and read back only the chunks that hold something",
@@ -52,12 +66,6 @@ TEST_CASE("project layers store and read back only the chunks that hold somethin
     const test::ScratchDir dir("project-sparse");
     // Not a multiple of the 64^3 chunks along any axis: edge chunks are partial.
     const Shape3 shape{70, 130, 150};
-    ProjectData data;
-    data.image.name = "sparse";
-    data.image.path = "/nonexistent/sparse.h5";
-    data.image.shape = shape;
-    ProjectOrganelle organelle;
-    organelle.name = "mito";
     Volume strokes = Volume::allocate(DataType::UInt8, shape, VolumeRole::Label, "strokes");
     auto s = strokes.view<std::uint8_t>();
     s(0, 0, 0) = 1;      // first chunk
@@ -65,9 +73,7 @@ TEST_CASE("project layers store and read back only the chunks that hold somethin
     s(64, 63, 64) = 1;   // a chunk on the far side of a boundary in z
     s(64, 64, 64) = 2;   // and its neighbour in y
     Volume truth = Volume::allocate(DataType::UInt8, shape, VolumeRole::Label, "truth");
-    organelle.layers[std::size_t(Layer::Strokes)] = strokes;
-    organelle.layers[std::size_t(Layer::Truth)] = truth; // present, all zero
-    data.organelles.push_back(organelle);
+    const ProjectData data = projectWith(strokes, truth); // the truth present, all zero
     const QString path = QString::fromStdString(dir.file("sparse.cisterna"));
 
     writeProject(path, data);
@@ -99,16 +105,10 @@ TEST_CASE("reading a large sparse layer leaves its empty pages unallocated",
     // 40 MiB: above glibc's largest mmap threshold (32 MiB), so calloc always maps fresh
     // zero pages rather than clearing reused heap memory.
     const Shape3 shape{128, 512, 640};
-    ProjectData data;
-    data.image.name = "sparse";
-    data.image.path = "/nonexistent/sparse.h5";
-    data.image.shape = shape;
-    ProjectOrganelle organelle;
     Volume strokes = Volume::allocate(DataType::UInt8, shape, VolumeRole::Label, "strokes");
     for (std::int64_t x = 0; x < shape.x; ++x)
         strokes.view<std::uint8_t>()(60, 100, x) = 1;
-    organelle.layers[std::size_t(Layer::Strokes)] = strokes;
-    data.organelles.push_back(organelle);
+    const ProjectData data = projectWith(strokes, Volume());
     const QString path = QString::fromStdString(dir.file("sparse.cisterna"));
     writeProject(path, data);
     const ProjectData back = readProject(path);
