@@ -6,8 +6,7 @@
 // covers the strokes' box), train a small network on the mitochondria's box, predict
 // a box, save the project and open it again. Prints times, F1 against the phantom's
 // truth, the project's size and the peak memory of the app and of its worker.
-// Figures only. Run bench_big_volume first: it writes the file. A worker peak of -1:
-// not measured (the child that made the phantom tile on the first run peaked higher).
+// Figures only. Run bench_big_volume first: it writes the file.
 #include "ui/model/AppModel.h"
 #include "ui/model/LabelEdits.h"
 
@@ -29,8 +28,9 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -54,16 +54,45 @@ double gib(std::uint64_t bytes) {
     return double(bytes) / double(std::uint64_t(1) << 30);
 }
 
-// The largest resident set of a finished child process (the worker), in bytes.
-std::uint64_t childrenPeakBytes() {
-    rusage usage{};
-    ::getrusage(RUSAGE_CHILDREN, &usage);
-    return std::uint64_t(usage.ru_maxrss) * 1024;
+// The largest high-water mark (VmHWM) of this process's children seen so far: the
+// worker's peak memory. getrusage(RUSAGE_CHILDREN) would not do: a child forked from
+// the app starts its count from the app's resident set.
+std::uint64_t workerPeak = 0;
+
+void sampleWorkers() {
+    for (const auto& entry : fs::directory_iterator("/proc")) {
+        const std::string name = entry.path().filename().string();
+        if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos)
+            continue;
+        std::ifstream status(entry.path() / "status");
+        std::string key, program;
+        long long parent = -1, hwmKib = 0;
+        for (std::string line; std::getline(status, line);) {
+            std::istringstream in(line);
+            in >> key;
+            if (key == "Name:")
+                in >> program;
+            else if (key == "PPid:")
+                in >> parent;
+            else if (key == "VmHWM:")
+                in >> hwmKib;
+        }
+        // Only once it runs the worker: between fork and exec it is the app's copy.
+        if (parent == ::getpid() && program == "cisterna-cli")
+            workerPeak = std::max(workerPeak, std::uint64_t(hwmKib) * 1024);
+    }
 }
 
 bool waitUntil(const std::function<bool()>& condition) {
-    while (!condition())
+    QElapsedTimer sampled;
+    sampled.start();
+    while (!condition()) {
         QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+        if (sampled.elapsed() > 200) {
+            sampleWorkers();
+            sampled.restart();
+        }
+    }
     return true;
 }
 
@@ -106,8 +135,7 @@ int run(const Options& opt) {
 
     // The phantom tile the file repeats, for strokes and for scoring, made by a child
     // process: making it takes gigabytes that the app's figures must not include.
-    // Kept beside the big file, so that later runs start no child (whose peak memory
-    // would hide the worker's in the figures below).
+    // Kept beside the big file for later runs.
     const std::string labelsPath = (fs::path(opt.file).parent_path() / "tile-labels.h5").string();
     const pid_t child = fs::exists(labelsPath) ? 1 : ::fork();
     if (child == 0) {
@@ -125,12 +153,6 @@ int run(const Options& opt) {
     }
     const Volume tileLabels = readVolume(labelsPath);
     const Box3 tile{{0, 0, 0}, tileLabels.shape()};
-    const std::uint64_t childrenBefore = childrenPeakBytes();
-    // The worker's peak, when no earlier child's was higher.
-    const auto workerPeak = [&] {
-        const std::uint64_t peak = childrenPeakBytes();
-        return peak > childrenBefore ? gib(peak) : -1.0;
-    };
 
     AppModel app(QString::fromStdString((fs::path(opt.dir) / "autosave").string()));
     Stopwatch watch;
@@ -208,7 +230,7 @@ int run(const Options& opt) {
     std::printf("trained %lld iterations on %s in %.1f s; worker peak RSS %.2f GiB\n",
                 static_cast<long long>(opt.iterations),
                 toString(app.trainingRegion(0).value_or(part)).c_str(), watch.seconds(),
-                workerPeak());
+                gib(workerPeak));
 
     PredictSettings predict;
     const std::int64_t p = std::min(opt.predict, opt.part);
@@ -219,7 +241,7 @@ int run(const Options& opt) {
     const double predictSeconds = watch.seconds();
     std::printf("predicted %s in %.1f s (%.2f Mvoxel/s); worker peak RSS %.2f GiB\n",
                 toString(*predict.region).c_str(), predictSeconds,
-                double(p * p * p) / predictSeconds / 1e6, workerPeak());
+                double(p * p * p) / predictSeconds / 1e6, gib(workerPeak));
 
     const QString project = QString::fromStdString((fs::path(opt.dir) / "big.cisterna").string());
     watch.restart();
@@ -242,7 +264,7 @@ int run(const Options& opt) {
     std::printf("opened it again in %.1f s: %d organelles, layers resident %.1f MiB\n",
                 watch.seconds(), again.document().organelleCount(), double(layerBytes) / (1 << 20));
     std::printf("peak RSS of the app %.2f GiB, of the worker %.2f GiB (budget %.2f GiB)\n",
-                gib(peakResidentBytes()), workerPeak(), gib(opt.budget));
+                gib(peakResidentBytes()), gib(workerPeak), gib(opt.budget));
     again.shutdown();
     fs::remove_all(opt.dir);
     return 0;

@@ -398,8 +398,10 @@ Volume readLayer(hid_t file, const std::string& name, const Shape3& shape,
     Handle dcpl = checked(H5Dget_create_plist(set.get()), H5Pclose, where,
                           "could not read how the layer " + name + " is stored");
     hsize_t chunk[3] = {0, 0, 0};
+    // Chunk by chunk only with chunks of at most 64 MiB (a file may declare one chunk
+    // the size of the layer; its buffer would then double the memory).
     if (H5Pget_layout(dcpl.get()) != H5D_CHUNKED || H5Pget_chunk(dcpl.get(), 3, chunk) != 3 ||
-        !hasZeroFill(dcpl.get())) {
+        chunk[0] * chunk[1] * chunk[2] > (hsize_t(64) << 20) || !hasZeroFill(dcpl.get())) {
         H5Eclear2(H5E_DEFAULT);
         check(H5Dread(set.get(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), where,
               "could not read the layer " + name);
